@@ -1,0 +1,304 @@
+"""What each action does to a problem: who may take it, and which fields it changes.
+
+Functions here take the facts and return values (the changed fields); they never write or read
+anything but their arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for
+from coordination.domain.enums import Action, Difficulty, Level, Role, State
+from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.labels import bilingual
+from coordination.domain.transitions import TRANSITIONS, Guard, Rule, Scope
+from coordination.domain.workdays import WorkCalendar
+
+DISPUTE_WINDOW_WORKING_DAYS = 1
+
+
+@dataclass(frozen=True)
+class Actor:
+    handle: str
+    unit: str | None
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A project's 1+2+N: linked leaders, locality and lead unit, helper units, specialists."""
+
+    project: str
+    leaders: frozenset[str] = frozenset()
+    specialists: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ProblemFacts:
+    """The parts of a problem row the rules look at."""
+
+    id: str
+    state: State
+    level: int = 1
+    lead_unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    raised_by: str | None = None
+    resolved_by_unit: str | None = None
+    assigned_on: date | None = None
+    due_date: date | None = None
+    due_provisional: bool = False
+    difficulty: Difficulty | None = None
+    pending_extension_days: int | None = None
+    extension_count: int = 0
+    reopen_count: int = 0
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """What the acting person supplied with an action."""
+
+    reason: str | None = None
+    unit: str | None = None
+    co_units: tuple[str, ...] = ()
+    difficulty: Difficulty | None = None
+    due: date | None = None
+    extension_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    difficulty_days: Mapping[Difficulty, int] = field(
+        default_factory=lambda: dict(DEFAULT_DIFFICULTY_DAYS))
+
+
+def _in_scope(scope: Scope, actor: Actor, problem: ProblemFacts | None, roster: Roster) -> bool:
+    match scope:
+        case Scope.ANY:
+            return True
+        case Scope.LEAD_UNIT:
+            return problem is not None and actor.unit is not None and actor.unit == problem.lead_unit
+        case Scope.LEAD_OR_CO_UNIT:
+            return (problem is not None and actor.unit is not None
+                    and (actor.unit == problem.lead_unit or actor.unit in problem.co_units))
+        case Scope.PROJECT_LEADER:
+            return actor.handle in roster.leaders
+        case Scope.PROJECT_SPECIALIST:
+            return actor.handle in roster.specialists
+        case Scope.RAISER:
+            return problem is not None and actor.handle == problem.raised_by
+        case Scope.ROSTER_UNIT:
+            return actor.unit is not None and actor.unit in roster.units
+
+
+def _subject(problem: ProblemFacts | None, roster: Roster) -> tuple[str, str]:
+    if problem is None:
+        return f"项目 {roster.project}", f"project {roster.project}"
+    return f"问题 {problem.id}", problem.id
+
+
+def authorize(action: Action, actor: Actor, problem: ProblemFacts | None, roster: Roster) -> Role:
+    """The role under which `actor` may take `action`; raises NotPermitted or Conflict otherwise.
+
+    Order of the checks: does any of the actor's roles ever take this action (else not permitted);
+    does the table allow it from the current state (else conflict); does the roster put the
+    problem within the actor's reach (else not permitted).
+    """
+    rule = TRANSITIONS[action]
+    action_zh, action_en = bilingual(action)
+    subject_zh, subject_en = _subject(problem, roster)
+    eligible = [role for role in rule.roles if role in actor.roles]
+    if not eligible:
+        raise NotPermitted(
+            f"{actor.handle} 的角色不能对{subject_zh}执行“{action_zh}”",
+            f"{actor.handle} has no role that may {action_en} {subject_en}",
+        )
+    state = problem.state if problem is not None else None
+    if not rule.allows_from(state):
+        assert problem is not None
+        state_zh, state_en = bilingual(problem.state)
+        raise Conflict(
+            f"{subject_zh} 当前为{state_zh}，不能{action_zh}",
+            f"cannot {action_en} {subject_en} while {state_en}",
+        )
+    for role in eligible:
+        if _in_scope(rule.roles[role], actor, problem, roster):
+            return role
+    raise NotPermitted(
+        f"{actor.handle} 不是{subject_zh}的相关责任人，不能{action_zh}",
+        f"{actor.handle} is not responsible for {subject_en} and may not {action_en} it",
+    )
+
+
+def _check_guards(
+    rule: Rule, actor: Actor, problem: ProblemFacts, today: date, calendar: WorkCalendar
+) -> None:
+    action_zh, action_en = bilingual(rule.action)
+    for guard in rule.guards:
+        match guard:
+            case Guard.DISPUTE_WINDOW:
+                if problem.assigned_on is not None and calendar.working_days_between(
+                    problem.assigned_on, today
+                ) > DISPUTE_WINDOW_WORKING_DAYS:
+                    raise Conflict(
+                        f"问题 {problem.id} 交办已超过 1 个工作日，不能退回交办，请申请延期或提级",
+                        f"{problem.id} was assigned more than 1 working day ago and can no longer be disputed",
+                    )
+            case Guard.BELOW_TOP_LEVEL:
+                if problem.level >= Level.L5:
+                    raise Conflict(
+                        f"问题 {problem.id} 已在最高层级 L5，不能再提级",
+                        f"{problem.id} is already at L5 and cannot rise further",
+                    )
+            case Guard.NOT_RESOLVING_UNIT:
+                if actor.unit is not None and actor.unit == problem.resolved_by_unit:
+                    raise NotPermitted(
+                        f"{actor.handle} 属于办理单位 {actor.unit}，不能{action_zh}本单位办结的问题 {problem.id}",
+                        f"{actor.handle} belongs to the resolving unit {actor.unit} and may not "
+                        f"{action_en} {problem.id}",
+                    )
+            case Guard.NO_PENDING_EXTENSION:
+                if problem.pending_extension_days is not None:
+                    raise Conflict(
+                        f"问题 {problem.id} 已有待批准的延期申请",
+                        f"{problem.id} already has an extension request waiting for approval",
+                    )
+            case Guard.PENDING_EXTENSION:
+                if problem.pending_extension_days is None:
+                    raise Conflict(
+                        f"问题 {problem.id} 没有待批准的延期申请",
+                        f"{problem.id} has no extension request to approve",
+                    )
+            case Guard.DUE_PROVISIONAL:
+                if not problem.due_provisional or problem.due_date is None:
+                    raise Conflict(
+                        f"问题 {problem.id} 的办结期限不是暂定的，无需重算",
+                        f"{problem.id} has no provisional due date to recompute",
+                    )
+
+
+def _need_reason(rule: Rule, inputs: ActionInput) -> None:
+    if rule.needs_reason and not (inputs.reason and inputs.reason.strip()):
+        action_zh, action_en = bilingual(rule.action)
+        raise InvalidInput(f"“{action_zh}”需要填写说明（--reason 或 --note）",
+                           f"{action_en} needs a reason (--reason or --note)")
+
+
+def plan(
+    action: Action,
+    actor: Actor,
+    problem: ProblemFacts,
+    inputs: ActionInput,
+    *,
+    today: date,
+    calendar: WorkCalendar,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """The fields `action` changes on `problem`, after guards and input checks."""
+    settings = settings or Settings()
+    rule = TRANSITIONS[action]
+    _need_reason(rule, inputs)
+    _check_guards(rule, actor, problem, today, calendar)
+    changes: dict[str, Any] = {}
+    if rule.target is not None and rule.target != problem.state:
+        changes["state"] = rule.target
+    if rule.counts_reopen:
+        changes["reopen_count"] = problem.reopen_count + 1
+
+    match action:
+        case Action.ASSIGN:
+            if not inputs.unit:
+                raise InvalidInput("交办需要指定责任单位（--unit）", "assign needs a lead unit (--unit)")
+            if inputs.unit in inputs.co_units:
+                raise InvalidInput("责任单位不能同时是配合单位", "the lead unit cannot also be a co-unit")
+            difficulty = inputs.difficulty or Difficulty.B
+            if inputs.due is not None:
+                if inputs.due <= today:
+                    raise InvalidInput(f"办结期限 {inputs.due} 必须晚于今天 {today}",
+                                       f"due date {inputs.due} must be after today {today}")
+                due_day, provisional = inputs.due, not calendar.knows(inputs.due.year)
+            else:
+                computed = due_for(difficulty, today, calendar, settings.difficulty_days)
+                due_day, provisional = computed.day, computed.provisional
+            changes.update(lead_unit=inputs.unit, co_units=list(inputs.co_units), difficulty=difficulty,
+                           assigned_on=today, due_date=due_day, due_provisional=provisional)
+        case Action.DISPUTE:
+            changes.update(lead_unit=None, co_units=[], difficulty=None, assigned_on=None,
+                           due_date=None, due_provisional=False)
+        case Action.REQUEST_EXTENSION:
+            if inputs.extension_days is None or inputs.extension_days <= 0:
+                raise InvalidInput("申请延期需要填写延长的工作日数（--days，正整数）",
+                                   "an extension request needs --days, a positive number of working days")
+            changes["pending_extension_days"] = inputs.extension_days
+        case Action.APPROVE_EXTENSION:
+            assert problem.pending_extension_days is not None
+            base = problem.due_date or today
+            extended = calendar.add_working_days(base, problem.pending_extension_days)
+            changes.update(due_date=extended.day, due_provisional=extended.provisional,
+                           pending_extension_days=None, extension_count=problem.extension_count + 1)
+        case Action.ESCALATE:
+            changes["level"] = problem.level + 1
+        case Action.RESOLVE:
+            changes.update(resolved_by_unit=problem.lead_unit, resolved_on=today,
+                           resolved_on_time=problem.due_date is None or today <= problem.due_date)
+        case Action.VERIFY:
+            changes["closed_on"] = today
+        case Action.REJECT:
+            changes.update(resolved_by_unit=None, resolved_on=None, resolved_on_time=None)
+        case Action.REOPEN:
+            difficulty = problem.difficulty or Difficulty.B
+            computed = due_for(difficulty, today, calendar, settings.difficulty_days)
+            changes.update(closed_on=None, resolved_by_unit=None, resolved_on=None, resolved_on_time=None,
+                           due_date=computed.day, due_provisional=computed.provisional)
+        case Action.RECOMPUTE_DUE:
+            assert problem.due_date is not None
+            if problem.assigned_on is not None and problem.difficulty is not None:
+                days = settings.difficulty_days[problem.difficulty]
+                recomputed = calendar.add_working_days(problem.assigned_on, days)
+                if problem.extension_count == 0:
+                    changes.update(due_date=recomputed.day, due_provisional=recomputed.provisional)
+                else:
+                    # An extended deadline has no single formula; keep the day, firm it up if known.
+                    changes["due_provisional"] = not calendar.knows(problem.due_date.year)
+            else:
+                changes["due_provisional"] = not calendar.knows(problem.due_date.year)
+        case _:
+            pass
+    return changes
+
+
+def new_problem(
+    *, project: str, title: str, category: str, detail: str | None, raised_by: str, today: date
+) -> dict[str, Any]:
+    """The fields of a freshly raised problem."""
+    if not title.strip():
+        raise InvalidInput("问题标题不能为空（--title）", "the title must not be empty (--title)")
+    if len(title) > 200:
+        raise InvalidInput("问题标题不能超过 200 字", "the title must be at most 200 characters")
+    return {
+        "project": project,
+        "title": title.strip(),
+        "category": category,
+        "detail": (detail or "").strip() or None,
+        "state": State.SUBMITTED,
+        "level": int(Level.L1),
+        "raised_by": raised_by,
+        "raised_on": today,
+        "lead_unit": None,
+        "co_units": [],
+        "difficulty": None,
+        "assigned_on": None,
+        "due_date": None,
+        "due_provisional": False,
+        "pending_extension_days": None,
+        "extension_count": 0,
+        "reopen_count": 0,
+        "resolved_by_unit": None,
+        "resolved_on": None,
+        "resolved_on_time": None,
+        "closed_on": None,
+    }
