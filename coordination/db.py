@@ -52,3 +52,7 @@ def create_schema(engine: Engine) -> None:
 
 def schema_exists(engine: Engine) -> bool:
     return inspect(engine).has_table("audit_event")
+
+
+def drop_schema(engine: Engine) -> None:
+    SQLModel.metadata.drop_all(engine)

@@ -171,3 +171,10 @@ class CalendarOverride(SQLModel, table=True):
     day: date = Field(primary_key=True)
     is_workday: bool
     reason: str = Field(sa_type=Text)
+
+
+class Setting(SQLModel, table=True):
+    """District settings an admin may change (and markers such as the demo's seed)."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(sa_type=Text)

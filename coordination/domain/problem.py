@@ -114,7 +114,7 @@ def authorize(action: Action, actor: Actor, problem: ProblemFacts | None, roster
     eligible = [role for role in rule.roles if role in actor.roles]
     if not eligible:
         raise NotPermitted(
-            f"{actor.handle} 的角色不能对{subject_zh}执行“{action_zh}”",
+            f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
             f"{actor.handle} has no role that may {action_en} {subject_en}",
         )
     state = problem.state if problem is not None else None

@@ -1,0 +1,1 @@
+"""The `coord` command line: parse, call one service, render, print."""

@@ -1,0 +1,102 @@
+"""What every command shares: options, the engine, the caller, and printing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from coordination import config
+from coordination.domain.errors import InvalidInput, NotPermitted
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from coordination.services.common import Caller
+    from coordination.uow import UnitOfWork
+
+JsonOption = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON")
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    user: str | None = None
+    lang_option: str | None = None
+    debug: bool = False
+    out: Console = field(default_factory=lambda: Console(soft_wrap=False))
+    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+
+    @cached_property
+    def lang(self) -> str:
+        return config.current_lang(self.lang_option)
+
+    @cached_property
+    def url(self) -> str:
+        return config.database_url(self.db)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from coordination.db import make_engine, schema_exists
+
+        engine = make_engine(self.url)
+        if not schema_exists(engine):
+            raise InvalidInput(
+                f"数据库 {self.url} 尚未初始化：请先运行 coord init（或 coord demo）",
+                f"database {self.url} is not initialised: run coord init (or coord demo) first",
+            )
+        return engine
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        from coordination.uow import UnitOfWork
+
+        return UnitOfWork(self.engine, write=write)
+
+    def reader(self) -> UnitOfWork:
+        return self.uow(write=False)
+
+    def caller(self) -> Caller:
+        from coordination.services.common import Caller
+
+        handle = config.current_user(self.user)
+        if not handle:
+            raise NotPermitted("未指定身份：请用 --as HANDLE 或环境变量 COORD_USER",
+                               "no identity: use --as HANDLE or COORD_USER")
+        return Caller(handle=handle, now=config.now(), origin="cli")
+
+    def today(self) -> Any:
+        from coordination.config import DISTRICT_TZ
+
+        return config.now().astimezone(DISTRICT_TZ).date()
+
+    def t(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
+    def emit_json(self, data: Any) -> None:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+    def note(self, message: str) -> None:
+        """Diagnostics and confirmations go to stderr, keeping stdout for results."""
+        self.err.print(message)
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def fail(zh: str, en: str) -> NoReturn:
+    raise InvalidInput(zh, en)
+
+
+def split_codes(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [c.strip() for c in text.replace("，", ",").replace("、", ",").split(",") if c.strip()]

@@ -1,0 +1,114 @@
+"""The root of `coord`: global options, error-to-exit-code mapping, command groups."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from coordination.cli import audit, calendar, issue, people, project, queue, setup
+from coordination.cli.context import AppState, state
+from coordination.domain.errors import CoordError
+
+# Options that belong to the root but that people naturally type after the command.
+_GLOBAL_WITH_VALUE = ("--db", "--as", "--lang")
+_GLOBAL_FLAGS = ("--debug",)
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move --db/--as/--lang/--debug to the front so they work anywhere on the line."""
+    front: list[str] = []
+    rest: list[str] = []
+    items = list(args)
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == "--":
+            rest.extend(items[index:])
+            break
+        name = item.split("=", 1)[0]
+        if name in _GLOBAL_WITH_VALUE:
+            if "=" in item:
+                front.append(item)
+            elif index + 1 < len(items):
+                front.extend(items[index:index + 2])
+                index += 1
+            else:
+                rest.append(item)
+        elif item in _GLOBAL_FLAGS:
+            front.append(item)
+        else:
+            rest.append(item)
+        index += 1
+    return front + rest
+
+
+class CoordGroup(TyperGroup):
+    """Maps coord's errors to exit codes and keeps tracebacks for --debug."""
+
+    def main(self, args: Sequence[str] | None = None, *pos: Any, **kwargs: Any) -> Any:
+        return super().main(hoist_global_options(sys.argv[1:] if args is None else args), *pos, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own click context, not part of its public API
+        try:
+            return super().invoke(ctx)
+        except CoordError as error:
+            app_state = state(ctx)
+            if app_state.debug:
+                raise
+            lang = app_state.lang_option if app_state.lang_option in ("zh", "en") else "zh"
+            prefix = "error:" if lang == "en" else "错误："
+            app_state.err.print(f"[bold red]{prefix}[/] {error.message(lang)}", highlight=False)
+            raise typer.Exit(error.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as error:  # the last line of defence: no traceback unless asked for
+            app_state = state(ctx)
+            if app_state.debug:
+                raise
+            app_state.err.print(
+                f"[bold red]内部错误 / unexpected error:[/] {type(error).__name__}: {error}\n"
+                "加 --debug 查看详细信息 / add --debug for the traceback", highlight=False)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=CoordGroup,
+    name="coord",
+    help="1+2+N 重大项目问题协调推进引擎 / the 1+2+N coordination engine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址或 SQLite 文件 / database URL or SQLite file "
+                                           "(COORD_DATABASE_URL)")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="操作人账号 / acting person (COORD_USER)")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh | en (COORD_LANG)")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整信息 / show tracebacks")] = False,
+) -> None:
+    """1+2+N 重大项目问题协调推进引擎。"""
+    ctx.obj = AppState(db=db, user=as_, lang_option=lang, debug=debug)
+
+
+setup.register(app)
+app.add_typer(setup.unit_app, name="unit")
+app.add_typer(people.app, name="person")
+app.add_typer(project.app, name="project")
+app.add_typer(project.route_app, name="route")
+app.add_typer(issue.app, name="issue")
+queue.register(app)
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(audit.app, name="audit")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,70 @@
+"""`coord person …`: people and their roles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coordination.cli.context import JsonOption, state
+from coordination.domain.enums import Role
+from coordination.render import terminal
+
+app = typer.Typer(help="人员与角色 / people and roles.", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="账号 / handle")],
+    name: Annotated[str, typer.Argument(help="姓名 / name")],
+    role: Annotated[list[Role], typer.Option("--role", "-r", help="角色，可重复 / role (repeatable)")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位代码 / unit code")] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """添加人员（管理员） / add a person (admin)."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    view = directory.add_person(app_state.uow(), caller=app_state.caller(), handle=handle, name=name,
+                                unit=unit, roles=role)
+    if as_json:
+        app_state.emit_json(view.to_json())
+    else:
+        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """人员名单 / list people."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    rows = [p.to_json() for p in directory.list_people(app_state.reader())]
+    if as_json:
+        app_state.emit_json(rows)
+    else:
+        app_state.out.print(terminal.people_table(rows, app_state.lang))
+
+
+def _set_active(ctx: typer.Context, handle: str, active: bool, as_json: bool) -> None:
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    view = directory.set_person_active(app_state.uow(), caller=app_state.caller(), handle=handle, active=active)
+    if as_json:
+        app_state.emit_json(view.to_json())
+    else:
+        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+
+
+@app.command()
+def deactivate(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
+    """停用人员（历史保留） / deactivate a person; their history stays."""
+    _set_active(ctx, handle, False, as_json)
+
+
+@app.command()
+def activate(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
+    """重新启用人员 / re-activate a person."""
+    _set_active(ctx, handle, True, as_json)

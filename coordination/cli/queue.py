@@ -1,0 +1,42 @@
+"""`coord queue`: what waits on each rung of the ladder, most urgent first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coordination.cli.context import JsonOption, fail, state
+from coordination.domain.enums import Level
+from coordination.domain.labels import word
+from coordination.render import terminal
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def queue(
+        ctx: typer.Context,
+        leader: Annotated[str | None, typer.Option("--leader", help="挂钩领导账号 / linked leader")] = None,
+        level: Annotated[str | None, typer.Option("--level", help="L2–L5")] = None,
+        unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位 / lead unit")] = None,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """提级问题队列（按紧急程度） / escalation queue ordered by urgency."""
+        from coordination.services import issues
+
+        app_state = state(ctx)
+        parsed: Level | None = None
+        if level is not None:
+            try:
+                parsed = Level.parse(level)
+            except ValueError:
+                fail(f"层级无效：{level}（应为 L1–L5）", f"invalid level {level} (L1–L5)")
+        views = issues.escalation_queue(app_state.reader(), today=app_state.today(),
+                                        filters=issues.QueueFilter(leader=leader, level=parsed, unit=unit))
+        rows = [v.to_json() for v in views]
+        if as_json:
+            app_state.emit_json(rows)
+            return
+        scope = " ".join(x for x in (leader, level, unit) if x)
+        app_state.out.print(terminal.problems_table(rows, app_state.lang,
+                                                    title=f"{word('queue', app_state.lang)} {scope}".strip()))

@@ -1,0 +1,168 @@
+"""`coord init`, `coord demo`, `coord dashboard` and `coord unit …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.columns import Columns
+from rich.panel import Panel
+from rich.table import Table
+
+from coordination import config
+from coordination.cli.context import AppState, JsonOption, state
+from coordination.domain.enums import Light, State, UnitKind
+from coordination.render import terminal
+
+unit_app = typer.Typer(help="单位：部门、属地、企业 / units.", no_args_is_help=True)
+
+
+def _prepare(app_state: AppState, *, reset: bool = False) -> None:
+    from coordination.db import create_schema, drop_schema, make_engine
+
+    engine = make_engine(app_state.url)
+    if reset:
+        drop_schema(engine)
+    create_schema(engine)
+    app_state.__dict__["engine"] = engine
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def init(
+        ctx: typer.Context,
+        admin: Annotated[str, typer.Option("--admin", help="首位管理员账号 / first admin handle")] = "admin",
+        admin_name: Annotated[str, typer.Option("--admin-name", help="管理员姓名")] = "系统管理员",
+        as_json: bool = JsonOption,
+    ) -> None:
+        """创建或升级数据库 / create or upgrade the database."""
+        from coordination.services import directory
+        from coordination.services.common import SYSTEM_HANDLE, Caller
+
+        app_state = state(ctx)
+        _prepare(app_state)
+        result = directory.bootstrap(app_state.uow(), caller=Caller(SYSTEM_HANDLE, config.now(), origin="init"),
+                                     admin_handle=admin, admin_name=admin_name)
+        data = {"database": app_state.url, **result.to_json()}
+        if as_json:
+            app_state.emit_json(data)
+            return
+        app_state.out.print(app_state.t(f"数据库已就绪：{app_state.url}", f"database ready: {app_state.url}"))
+        if result.created_admin:
+            app_state.out.print(app_state.t(
+                f"已创建管理员 {result.created_admin}：用 --as {result.created_admin} 添加单位、人员和项目",
+                f"created admin {result.created_admin}: use --as {result.created_admin} to add units, people"))
+
+    @app.command()
+    def demo(
+        ctx: typer.Context,
+        reset: Annotated[bool, typer.Option("--reset", help="清空数据库后重建 / wipe and rebuild")] = False,
+        seed: Annotated[int, typer.Option("--seed", help="随机种子 / random seed")] = 2024,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """建立演示区，并把专班办公室设为默认身份 / build the demo district."""
+        from coordination.services import demo as demo_service
+        from coordination.services import directory
+        from coordination.services.common import SYSTEM_HANDLE, Caller
+
+        app_state = state(ctx)
+        _prepare(app_state, reset=reset)
+        engine = app_state.engine
+        if not reset and demo_service.existing_demo(engine):
+            result = demo_service.DemoResult(0, 0, 0, 0, demo_service.SECRETARIAT_HANDLE, True)
+            app_state.note(app_state.t("演示区已存在（用 --reset 重建）",
+                                       "the demo district exists (--reset rebuilds)"))
+        else:
+            now = config.now()
+            directory.bootstrap(app_state.uow(), caller=Caller(SYSTEM_HANDLE, now, origin="demo"),
+                                admin_handle="admin", admin_name="系统管理员")
+            result = demo_service.build_demo(engine, now=now, seed=seed, admin="admin")
+        path = config.write_config({"user": result.secretariat})
+        if as_json:
+            app_state.emit_json({**result.to_json(), "database": app_state.url, "config": str(path)})
+            return
+        if not result.already_built:
+            app_state.out.print(app_state.t(
+                f"演示区已建成：{result.units} 个单位、{result.people} 名人员、{result.projects} 个项目、"
+                f"{result.problems} 个问题。数据库：{app_state.url}",
+                f"demo district built: {result.units} units, {result.people} people, {result.projects} projects, "
+                f"{result.problems} problems. Database: {app_state.url}"))
+        app_state.out.print(app_state.t(
+            f"已在 {path} 中把默认身份设为专班办公室 {result.secretariat}（可用 --as 或 COORD_USER 改变）",
+            f"default identity set to the secretariat {result.secretariat} in {path} (override with --as)"))
+        _dashboard(app_state)
+
+    @app.command()
+    def dashboard(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+        """一屏总览：状态、亮灯、提级队列 / one-screen overview."""
+        app_state = state(ctx)
+        if as_json:
+            app_state.emit_json(_dashboard_data(app_state))
+        else:
+            _dashboard(app_state)
+
+
+def _dashboard_data(app_state: AppState) -> dict[str, object]:
+    from coordination.services import issues
+
+    today = app_state.today()
+    counts = issues.count_problems(app_state.reader())
+    open_views = issues.list_problems(app_state.reader(), today=today,
+                                      filters=issues.ProblemFilter(open_only=True, limit=100000))
+    lights = {light.value: sum(1 for v in open_views if v.light == light) for light in Light}
+    queue = issues.escalation_queue(app_state.reader(), today=today)
+    return {"today": today.isoformat(), "by_state": counts, "lights": lights,
+            "queue": [v.to_json() for v in queue[:10]]}
+
+
+def _dashboard(app_state: AppState) -> None:
+    data = _dashboard_data(app_state)
+    lang = app_state.lang
+    by_state: dict[str, int] = data["by_state"]  # type: ignore[assignment]
+    lights: dict[str, int] = data["lights"]  # type: ignore[assignment]
+    states = Table.grid(padding=(0, 2))
+    for value in State:
+        states.add_row(terminal.state_text(value.value, lang), str(by_state.get(value.value, 0)))
+    light_grid = Table.grid(padding=(0, 2))
+    for light in Light:
+        light_grid.add_row(terminal.light_text(light.value, lang), str(lights[light.value]))
+    app_state.out.print(Columns([
+        Panel(states, title=app_state.t("问题状态", "Problems by state")),
+        Panel(light_grid, title=app_state.t(f"在办亮灯（{data['today']}）", f"Lights ({data['today']})")),
+    ]))
+    queue_rows: list[dict[str, object]] = data["queue"]  # type: ignore[assignment]
+    app_state.out.print(terminal.problems_table(queue_rows, lang,
+                                                title=app_state.t("提级问题队列", "Escalation queue")))
+
+
+@unit_app.command("add")
+def unit_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="单位代码 / code")],
+    name: Annotated[str, typer.Argument(help="单位名称 / name")],
+    kind: Annotated[UnitKind, typer.Option("--kind", help="department | locality | enterprise")],
+    as_json: bool = JsonOption,
+) -> None:
+    """添加单位（管理员） / add a unit (admin)."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    view = directory.add_unit(app_state.uow(), caller=app_state.caller(), code=code, name=name, kind=kind)
+    if as_json:
+        app_state.emit_json(view.to_json())
+    else:
+        app_state.out.print(terminal.units_table([view.to_json()], app_state.lang))
+
+
+@unit_app.command("list")
+def unit_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """单位清单 / list units."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    rows = [u.to_json() for u in directory.list_units(app_state.reader())]
+    if as_json:
+        app_state.emit_json(rows)
+    else:
+        app_state.out.print(terminal.units_table(rows, app_state.lang))
+
