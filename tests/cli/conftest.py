@@ -1,0 +1,92 @@
+"""A district built through the command line itself, on a real SQLite file per test."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coordination.cli.main import app
+
+MONDAY_MORNING = "2024-10-08T09:00:00+08:00"  # the first working day after National Day 2024
+
+
+@dataclass
+class Cli:
+    runner: CliRunner
+    env: dict[str, str]
+    db_path: Path
+
+    def __call__(self, *args: str, as_: str | None = None, now: str | None = None) -> Result:
+        env = dict(self.env)
+        if now:
+            env["COORD_NOW"] = now
+        argv = [*args, *(("--as", as_) if as_ else ())]
+        return self.runner.invoke(app, argv, env=env)
+
+    def json(self, *args: str, as_: str | None = None, now: str | None = None) -> Any:
+        result = self(*args, "--json", as_=as_, now=now)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Every problem row and every audit event, to prove a refused command wrote nothing."""
+        with sqlite3.connect(self.db_path) as connection:
+            problems = connection.execute("SELECT * FROM problem ORDER BY id").fetchall()
+            events = connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall()
+        return problems, events
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    db_path = tmp_path / "district.sqlite3"
+    env = {
+        "COORD_DATABASE_URL": f"sqlite:///{db_path}",
+        "COORD_HOME": str(tmp_path / "home"),
+        "COORD_NOW": MONDAY_MORNING,
+        "COORD_USER": "",
+        "COORD_LANG": "",
+        "COLUMNS": "160",
+    }
+    return Cli(CliRunner(), env, db_path)
+
+
+@pytest.fixture
+def district(cli: Cli) -> Cli:
+    """东区: the development bureau's secretariat, two departments, a park, one provincial project."""
+    steps: list[tuple[str, ...]] = [
+        ("init",),
+        ("unit", "add", "FGJ", "区发展和改革局", "--kind", "department"),
+        ("unit", "add", "ZRZY", "区自然资源和规划局", "--kind", "department"),
+        ("unit", "add", "ZJJ", "区住房和城乡建设局", "--kind", "department"),
+        ("unit", "add", "DQY", "东区电池材料产业园", "--kind", "locality"),
+        ("person", "add", "wang.mishu", "王秘书", "--unit", "FGJ", "--role", "secretariat"),
+        ("person", "add", "li.zhuanyuan", "李专员", "--unit", "FGJ", "--role", "specialist"),
+        ("person", "add", "zhao.jingban", "赵经办", "--unit", "ZRZY", "--role", "handler"),
+        ("person", "add", "sun.juzhang", "孙局长", "--unit", "ZRZY", "--role", "unit_head"),
+        ("person", "add", "qian.jingban", "钱经办", "--unit", "ZJJ", "--role", "handler"),
+        ("person", "add", "chen.fuquzhang", "陈副区长", "--role", "leader"),
+        ("project", "add", "P-001", "东区电池材料产业园一期", "--level", "provincial", "--leader", "chen.fuquzhang",
+         "--locality", "DQY", "--lead-unit", "FGJ", "--helpers", "ZRZY,ZJJ", "--specialist", "li.zhuanyuan"),
+        ("route", "set", "用地", "ZRZY"),
+    ]
+    for step in steps:
+        result = cli(*step, as_="admin")
+        assert result.exit_code == 0, (step, result.output)
+    return cli
+
+
+RaiseProblem = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def raised(district: Cli) -> dict[str, Any]:
+    data: dict[str, Any] = district.json("issue", "raise", "--project", "P-001", "--title", "二期用地指标尚未落实",
+                                         "--category", "用地", as_="li.zhuanyuan")
+    return data
