@@ -68,6 +68,10 @@ def current_lang(option: str | None = None) -> str:
     return lang
 
 
+def token_required() -> bool:
+    return os.environ.get("COORD_REQUIRE_TOKEN", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def parse_now(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -67,7 +68,8 @@ class AppState:
         if not handle:
             raise NotPermitted("未指定身份：请用 --as HANDLE 或环境变量 COORD_USER",
                                "no identity: use --as HANDLE or COORD_USER")
-        return Caller(handle=handle, now=config.now(), origin="cli")
+        return Caller(handle=handle, now=config.now(), origin="cli", token=os.environ.get("COORD_TOKEN"),
+                      require_token=config.token_required())
 
     def today(self) -> Any:
         from coordination.config import DISTRICT_TZ

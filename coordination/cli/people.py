@@ -68,3 +68,36 @@ def deactivate(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_
 def activate(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
     """重新启用人员 / re-activate a person."""
     _set_active(ctx, handle, True, as_json)
+
+
+token_app = typer.Typer(help="个人访问令牌（COORD_REQUIRE_TOKEN 开启时需要） / personal access tokens.",
+                        no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
+    """创建令牌，最后一行输出令牌（只显示一次） / create a token; printed once, on the last line."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    token = directory.create_token(app_state.uow(), caller=app_state.caller(), handle=handle)
+    if as_json:
+        app_state.emit_json({"handle": handle, "token": token})
+        return
+    app_state.note(app_state.t(f"已为 {handle} 创建令牌；请妥善保存，设为 COORD_TOKEN 使用：",
+                               f"token created for {handle}; keep it safe and use it as COORD_TOKEN:"))
+    app_state.out.print(token, highlight=False, soft_wrap=True)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
+    """吊销令牌 / revoke a token."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    view = directory.revoke_token(app_state.uow(), caller=app_state.caller(), handle=handle)
+    if as_json:
+        app_state.emit_json(view.to_json())
+    else:
+        app_state.note(app_state.t(f"已吊销 {handle} 的令牌", f"token of {handle} revoked"))

@@ -115,7 +115,7 @@ def load_year(
         raise InvalidInput("至少需要一个法定节假日（--holidays）", "at least one holiday is needed (--holidays)")
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle)
+        actor = load_actor(session, caller.handle, caller)
         require_role(actor, Role.ADMIN, zh="加载法定节假日", en="load the official calendar")
         existing = session.get(CalendarYear, year)
         record = existing or CalendarYear(year=year, holidays="[]", workdays="[]",
@@ -142,7 +142,7 @@ def set_override(uow: UnitOfWork, *, caller: Caller, day: date, is_workday: bool
         raise InvalidInput("本地调整需要说明原因（--reason）", "an override needs a reason (--reason)")
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle)
+        actor = load_actor(session, caller.handle, caller)
         require_role(actor, Role.ADMIN, zh="调整工作日历", en="change the calendar")
         override = session.get(CalendarOverride, day) or CalendarOverride(day=day, is_workday=is_workday,
                                                                           reason=reason)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,20 +28,39 @@ class Caller:
     handle: str
     now: datetime  # aware UTC
     origin: str = "cli"
+    token: str | None = None
+    require_token: bool = False
 
     @property
     def today(self) -> date:
         return self.now.astimezone(DISTRICT_TZ).date()
 
 
-def load_actor(session: Session, handle: str) -> Actor:
-    """The acting person with their roles; unknown or inactive identities are not permitted."""
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def load_actor(session: Session, handle: str, caller: Caller | None = None) -> Actor:
+    """The acting person with their roles; unknown or inactive identities are not permitted.
+
+    When the caller must present a personal access token, it is checked here too.
+    """
     person = session.get(Person, handle)
     if person is None:
         raise NotPermitted(f"未知身份 {handle}：请用 --as 或 COORD_USER 指定在册人员",
                            f"unknown identity {handle}: set --as or COORD_USER to a registered person")
     if not person.active:
         raise NotPermitted(f"人员 {handle} 已停用", f"person {handle} is inactive")
+    if caller is not None and caller.require_token:
+        presented = caller.token or ""
+        if not person.token_hash or not hmac.compare_digest(person.token_hash, token_digest(presented)):
+            raise NotPermitted(f"{handle} 的访问令牌无效或缺失（COORD_TOKEN）",
+                               f"missing or invalid access token for {handle} (COORD_TOKEN)")
+    return _actor(session, person)
+
+
+def _actor(session: Session, person: Person) -> Actor:
+    handle = person.handle
     roles = session.exec(select(PersonRole.role).where(PersonRole.handle == handle)).all()
     return Actor(handle=handle, unit=person.unit, roles=frozenset(Role(r) for r in roles))
 

@@ -11,7 +11,14 @@ from sqlmodel import Session, col, delete, select
 from coordination.domain.enums import ProjectLevel, Role, UnitKind, parse_category
 from coordination.domain.errors import Conflict, InvalidInput, NotFound
 from coordination.models import Person, PersonRole, Project, RosterEntry, RoutingRule, Unit
-from coordination.services.common import SYSTEM_HANDLE, Caller, append_event, load_actor, require_role
+from coordination.services.common import (
+    SYSTEM_HANDLE,
+    Caller,
+    append_event,
+    load_actor,
+    require_role,
+    token_digest,
+)
 from coordination.uow import UnitOfWork
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -92,7 +99,7 @@ def add_unit(uow: UnitOfWork, *, caller: Caller, code: str, name: str, kind: Uni
     name = _need_name(name, "单位", "unit")
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, zh="添加单位", en="add units")
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="添加单位", en="add units")
         if session.get(Unit, code) is not None:
             raise Conflict(f"单位 {code} 已存在", f"unit {code} already exists")
         unit = Unit(code=code, name=name, kind=kind.value)
@@ -144,7 +151,7 @@ def add_person(
                            "handlers and unit heads need a unit (--unit)")
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, zh="添加人员", en="add people")
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="添加人员", en="add people")
         if session.get(Person, handle) is not None:
             raise Conflict(f"人员 {handle} 已存在", f"person {handle} already exists")
         if unit is not None and session.get(Unit, unit) is None:
@@ -166,7 +173,7 @@ def set_person_active(uow: UnitOfWork, *, caller: Caller, handle: str, active: b
     """Deactivate someone who left (their history stays), or bring them back."""
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, zh="停用或启用人员", en="change people")
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="停用或启用人员", en="change people")
         person = session.get(Person, handle)
         if person is None:
             raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
@@ -255,7 +262,7 @@ def add_project(
         raise InvalidInput("项目至少需要一位挂钩区领导（--leader）", "a project needs a linked leader (--leader)")
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, Role.SECRETARIAT,
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, Role.SECRETARIAT,
                      zh="登记项目", en="register projects")
         if session.get(Project, code) is not None:
             raise Conflict(f"项目 {code} 已存在", f"project {code} already exists")
@@ -294,7 +301,7 @@ def set_roster(
     """Replace parts of a project's roster; parts not given stay as they are."""
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, Role.SECRETARIAT,
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, Role.SECRETARIAT,
                      zh="调整项目名单", en="change project rosters")
         project = session.get(Project, code)
         if project is None:
@@ -349,7 +356,8 @@ def set_route(uow: UnitOfWork, *, caller: Caller, category: str, unit: str) -> d
         raise InvalidInput(f"未知问题类别 {category}", f"unknown category {category}") from None
     with uow:
         session = uow.session
-        require_role(load_actor(session, caller.handle), Role.ADMIN, zh="设置分办表", en="edit the routing table")
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN,
+                     zh="设置分办表", en="edit the routing table")
         if session.get(Unit, unit) is None:
             raise NotFound(f"单位 {unit} 不存在", f"unit {unit} not found")
         rule = session.get(RoutingRule, key) or RoutingRule(category=key, unit=unit)
@@ -365,3 +373,47 @@ def list_routes(uow: UnitOfWork) -> dict[str, str]:
     with uow:
         return {r.category: r.unit for r in uow.session.exec(select(RoutingRule)).all()}
 
+
+
+# ---- access tokens -------------------------------------------------------------------------
+
+
+def create_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> str:
+    """Issue a personal access token (shown once; only its hash is stored). Admins, or the person."""
+    import secrets
+
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        if actor.handle != handle:
+            require_role(actor, Role.ADMIN, zh="为他人创建令牌", en="create tokens for others")
+        person = session.get(Person, handle)
+        if person is None:
+            raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
+        token = f"coord_{secrets.token_urlsafe(24)}"
+        person.token_hash = token_digest(token)
+        session.add(person)
+        append_event(session, stream_type="person", stream_id=handle, action="token_create", caller=caller,
+                     changes={"token": "issued"})
+        uow.commit()
+        return token
+
+
+def revoke_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> PersonView:
+    """Revoke a person's access token. Admins, or the person."""
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        if actor.handle != handle:
+            require_role(actor, Role.ADMIN, zh="吊销他人令牌", en="revoke tokens of others")
+        person = session.get(Person, handle)
+        if person is None:
+            raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
+        person.token_hash = None
+        session.add(person)
+        append_event(session, stream_type="person", stream_id=handle, action="token_revoke", caller=caller,
+                     changes={"token": "revoked"})
+        session.flush()
+        view = _person_view(session, person)
+        uow.commit()
+        return view

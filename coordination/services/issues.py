@@ -250,7 +250,7 @@ def raise_problem(
     try:
         with uow:
             session = uow.session
-            actor = load_actor(session, caller.handle)
+            actor = load_actor(session, caller.handle, caller)
             roster = load_roster(session, project.strip())
             authorize(Action.RAISE, actor, None, roster)
             fields = new_problem(project=roster.project, title=title, category=category_key, detail=detail,
@@ -298,7 +298,7 @@ def act(
     try:
         with uow:
             session = uow.session
-            actor = load_actor(session, caller.handle)
+            actor = load_actor(session, caller.handle, caller)
             row = _get_row(session, problem_id)
             if expected_version is not None and expected_version != row.version:
                 raise Conflict(

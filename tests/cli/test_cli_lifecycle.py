@@ -196,3 +196,25 @@ def test_commands_do_not_import_prefect() -> None:
             "from typer.main import get_command; get_command(app); "
             "assert 'prefect' not in sys.modules, 'prefect imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_required_token_guards_every_identity(district: Cli, raised: dict[str, Any]) -> None:
+    created = district("person", "token", "create", "wang.mishu", as_="admin")
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("coord_")
+
+    district.env["COORD_REQUIRE_TOKEN"] = "1"
+    before = district.snapshot()
+    refused = district("issue", "assign", raised["id"], "--unit", "ZRZY", as_="wang.mishu")
+    assert refused.exit_code == 4 and "COORD_TOKEN" in refused.stderr
+    district.env["COORD_TOKEN"] = "coord_forged"
+    assert district("issue", "assign", raised["id"], "--unit", "ZRZY", as_="wang.mishu").exit_code == 4
+    assert district.snapshot() == before
+
+    district.env["COORD_TOKEN"] = token
+    assigned = district.json("issue", "assign", raised["id"], "--unit", "ZRZY", as_="wang.mishu")
+    assert assigned["state"] == "assigned"
+
+    assert district("person", "token", "revoke", "wang.mishu", as_="wang.mishu").exit_code == 0
+    assert district("issue", "progress", raised["id"], "--note", "催办", as_="wang.mishu").exit_code == 4
