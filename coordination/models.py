@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -63,6 +63,16 @@ class Project(SQLModel, table=True):
     locality: str = Field(foreign_key="unit.code", max_length=40)
     lead_unit: str = Field(foreign_key="unit.code", max_length=40)
     active: bool = True
+    # Investment (DESIGN.md section 6). Money is whole 元 in integers: exact on every back end.
+    kind: str | None = Field(default=None, max_length=20)  # industry | livelihood | infrastructure
+    total_investment_yuan: int | None = Field(default=None, sa_type=BigInteger)
+    planned_start: date | None = None
+    actual_start: date | None = None
+    planned_completion: date | None = None
+    actual_completion: date | None = None
+    planned_production: date | None = None
+    actual_production: date | None = None
+    in_stats: bool = False  # 入统: counted in the official fixed-asset investment statistics
 
 
 class RosterEntry(SQLModel, table=True):
@@ -113,6 +123,11 @@ class Problem(SQLModel, table=True):
     resolved_on: date | None = None
     resolved_on_time: bool | None = None
     closed_on: date | None = None
+    # Written only by the daily sweep (always with an audit event): the light it last recorded,
+    # the deadlines missed so far, and the due date it last escalated for (once per deadline).
+    light: str | None = Field(default=None, max_length=10)
+    missed_deadlines: int = 0
+    escalated_due: date | None = None
     version: int = 1
 
 
@@ -178,3 +193,112 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: str = Field(sa_type=Text)
+
+
+class Meeting(SQLModel, table=True):
+    """A coordination meeting: task-force 会商 (L2), leader's 会办 (L3), principal's 专题会 (L4)."""
+
+    __table_args__ = (Index("ix_meeting_held_on", "held_on"),)
+
+    id: str = Field(primary_key=True, max_length=20)  # M-2024-0007
+    kind: str = Field(max_length=20)
+    level: int
+    held_on: date
+    chair: str = Field(foreign_key="person.handle", max_length=40)
+    state: str = Field(max_length=20)
+    minutes_year: int | None = None
+    minutes_number: int | None = None
+    planned_by: str = Field(max_length=40)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+
+    meeting: str = Field(primary_key=True, foreign_key="meeting.id", max_length=20)
+    problem: str = Field(primary_key=True, foreign_key="problem.id", max_length=20)
+    position: int
+
+
+class Decision(SQLModel, table=True):
+    """议定事项: what the meeting decided for one problem."""
+
+    meeting: str = Field(primary_key=True, foreign_key="meeting.id", max_length=20)
+    problem: str = Field(primary_key=True, foreign_key="problem.id", max_length=20)
+    outcome: str = Field(max_length=20)
+    text: str = Field(sa_type=Text)
+    lead_unit: str | None = Field(default=None, max_length=40)
+    co_units: str = Field(default="[]", sa_type=Text)
+    due_date: date | None = None
+    recorded_by: str = Field(max_length=40)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Sequence(SQLModel, table=True):
+    """Yearly counters other than problems': meeting ids and minutes numbers."""
+
+    name: str = Field(primary_key=True, max_length=20)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Webhook(SQLModel, table=True):
+    """A group robot (DingTalk or WeCom) that receives a unit's messages, or the district's."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=20)  # dingtalk | wecom
+    url: str = Field(sa_type=Text)
+    secret: str | None = Field(default=None, sa_type=Text)  # DingTalk signing secret (加签)
+    unit: str | None = Field(default=None, foreign_key="unit.code", max_length=40)  # None: the district group
+    active: bool = True
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification written in the transaction of the event that caused it; delivered later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)  # what caused it, e.g. remind:Q-2024-0042:7 (one message per cause)
+    kind: str = Field(max_length=30)  # reminder | escalation | assignment | verification | meeting | report
+    problem_id: str | None = Field(default=None, max_length=20)
+    unit: str | None = Field(default=None, max_length=40)  # whose group receives it; None: the district's
+    title: str = Field(max_length=200)
+    body: str = Field(sa_type=Text)  # Markdown
+    mentions: str = Field(default="[]", sa_type=Text)  # JSON list of names to @
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    origin: str = Field(max_length=80)
+    status: str = Field(default="pending", max_length=20)  # pending | delivered | failed
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=Text)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a delivery run holds it
+    webhook: str | None = Field(default=None, max_length=40)  # where it went
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProjectPlan(SQLModel, table=True):
+    """A project's planned investment for one year (年度计划投资), whole 元."""
+
+    __tablename__ = "project_plan"
+
+    project: str = Field(primary_key=True, foreign_key="project.code", max_length=40)
+    year: int = Field(primary_key=True)
+    planned_yuan: int = Field(sa_type=BigInteger)
+
+
+class ProjectProgress(SQLModel, table=True):
+    """Investment completed in one month (当月完成投资), whole 元; one row per project and month."""
+
+    __tablename__ = "project_progress"
+
+    project: str = Field(primary_key=True, foreign_key="project.code", max_length=40)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    completed_yuan: int = Field(sa_type=BigInteger)
+    note: str | None = Field(default=None, sa_type=Text)
+    recorded_by: str = Field(max_length=40)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)

@@ -114,8 +114,11 @@ class District:
 
     def copy_to(self, path: Path) -> District:
         """A District on a byte copy of this database (the engine is disposed first)."""
-        self.engine.dispose()  # closes the last connection, which folds the WAL into the main file
+        self.engine.dispose()  # closing the last connection folds the WAL into the main file
         shutil.copy(self.path, path)
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists():  # another connection still open somewhere: take its log along
+            shutil.copy(wal, path.with_name(path.name + "-wal"))
         return District(**{**self.__dict__, "engine": open_engine(path), "path": path, "extra": dict(self.extra)})
 
 
@@ -138,7 +141,8 @@ def build_district(path: Path, now: datetime = DEFAULT_NOW) -> District:
     def uow() -> UnitOfWork:
         return UnitOfWork(engine)
 
-    directory.bootstrap(uow(), caller=make_caller(SYSTEM_HANDLE, now), admin_handle=d.admin, admin_name="系统管理员刘工")
+    directory.bootstrap(uow(), caller=make_caller(SYSTEM_HANDLE, now), admin_handle=d.admin,
+                        admin_name="系统管理员刘工")
     admin = make_caller(d.admin, now)
     for code, name, kind in (
         (d.service_unit, "区发展和改革局", UnitKind.DEPARTMENT),

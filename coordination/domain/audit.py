@@ -42,3 +42,18 @@ def replay(changes: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     for change in changes:
         record.update(change)
     return record
+
+
+# Bulk writers (the sweep) build their values in JSON form already: they may skip `to_json_value`,
+# which dominates the cost of hashing 100,000 events. Same text, same hash as `canonical`/`event_hash`.
+_PLAIN = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_plain(value: Mapping[str, Any]) -> str:
+    """`canonical` for a mapping whose values are already JSON values (str, int, bool, None, lists, dicts)."""
+    return _PLAIN.encode(value)
+
+
+def event_hash_plain(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    """`event_hash` for fields already in JSON form."""
+    return hashlib.sha256((prev_hash + _PLAIN.encode(fields)).encode("utf-8")).hexdigest()

@@ -39,6 +39,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
     RECOMPUTE_DUE = "recompute_due"
+    DECIDE = "decide"  # a meeting's decision (议定事项), applied when the minutes close
 
 
 class Role(StrEnum):
@@ -91,6 +92,14 @@ class ProjectLevel(StrEnum):
     PROVINCIAL = "provincial"
     MUNICIPAL = "municipal"
     DISTRICT = "district"
+
+
+class ProjectKind(StrEnum):
+    """The three kinds the district's annual summary counts (产业 / 社会民生 / 基础设施)."""
+
+    INDUSTRY = "industry"
+    LIVELIHOOD = "livelihood"
+    INFRASTRUCTURE = "infrastructure"
 
 
 # Categories of problems (DESIGN.md section 3): Chinese keys, English aliases accepted on input.

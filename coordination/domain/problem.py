@@ -56,6 +56,8 @@ class ProblemFacts:
     pending_extension_days: int | None = None
     extension_count: int = 0
     reopen_count: int = 0
+    resolved_on: date | None = None
+    resolved_on_time: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -117,14 +119,8 @@ def authorize(action: Action, actor: Actor, problem: ProblemFacts | None, roster
             f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
             f"{actor.handle} has no role that may {action_en} {subject_en}",
         )
-    state = problem.state if problem is not None else None
-    if not rule.allows_from(state):
-        assert problem is not None
-        state_zh, state_en = bilingual(problem.state)
-        raise Conflict(
-            f"{subject_zh} 当前为{state_zh}，不能{action_zh}",
-            f"cannot {action_en} {subject_en} while {state_en}",
-        )
+    if problem is not None:
+        require_allowed_state(action, problem)
     for role in eligible:
         if _in_scope(rule.roles[role], actor, problem, roster):
             return role
@@ -132,6 +128,17 @@ def authorize(action: Action, actor: Actor, problem: ProblemFacts | None, roster
         f"{actor.handle} 不是{subject_zh}的相关责任人，不能{action_zh}",
         f"{actor.handle} is not responsible for {subject_en} and may not {action_en} it",
     )
+
+
+def require_allowed_state(action: Action, problem: ProblemFacts) -> None:
+    """Conflict unless the transition table allows `action` from the problem's state."""
+    if not TRANSITIONS[action].allows_from(problem.state):
+        action_zh, action_en = bilingual(action)
+        state_zh, state_en = bilingual(problem.state)
+        raise Conflict(
+            f"问题 {problem.id} 当前为{state_zh}，不能{action_zh}",
+            f"cannot {action_en} {problem.id} while {state_en}",
+        )
 
 
 def _check_guards(
@@ -220,15 +227,21 @@ def plan(
                 if inputs.due <= today:
                     raise InvalidInput(f"办结期限 {inputs.due} 必须晚于今天 {today}",
                                        f"due date {inputs.due} must be after today {today}")
-                due_day, provisional = inputs.due, not calendar.knows(inputs.due.year)
+                # A date a person names is a date, not a count: never provisional.
+                due_day, provisional = inputs.due, False
             else:
                 computed = due_for(difficulty, today, calendar, settings.difficulty_days)
                 due_day, provisional = computed.day, computed.provisional
             changes.update(lead_unit=inputs.unit, co_units=list(inputs.co_units), difficulty=difficulty,
                            assigned_on=today, due_date=due_day, due_provisional=provisional)
+        case Action.DECIDE:
+            if not inputs.unit or inputs.due is None:
+                raise InvalidInput("会议议定需要牵头单位和办结期限", "a decision needs a lead unit and a due date")
+            changes.update(lead_unit=inputs.unit, co_units=list(inputs.co_units), due_date=inputs.due,
+                           due_provisional=False, pending_extension_days=None)
         case Action.DISPUTE:
             changes.update(lead_unit=None, co_units=[], difficulty=None, assigned_on=None,
-                           due_date=None, due_provisional=False)
+                           due_date=None, due_provisional=False, pending_extension_days=None)
         case Action.REQUEST_EXTENSION:
             if inputs.extension_days is None or inputs.extension_days <= 0:
                 raise InvalidInput("申请延期需要填写延长的工作日数（--days，正整数）",
@@ -252,20 +265,29 @@ def plan(
         case Action.REOPEN:
             difficulty = problem.difficulty or Difficulty.B
             computed = due_for(difficulty, today, calendar, settings.difficulty_days)
+            # A fresh deadline counted from today, as if handed over again.
             changes.update(closed_on=None, resolved_by_unit=None, resolved_on=None, resolved_on_time=None,
-                           due_date=computed.day, due_provisional=computed.provisional)
+                           assigned_on=today, due_date=computed.day, due_provisional=computed.provisional,
+                           pending_extension_days=None)
         case Action.RECOMPUTE_DUE:
             assert problem.due_date is not None
-            if problem.assigned_on is not None and problem.difficulty is not None:
-                days = settings.difficulty_days[problem.difficulty]
-                recomputed = calendar.add_working_days(problem.assigned_on, days)
-                if problem.extension_count == 0:
-                    changes.update(due_date=recomputed.day, due_provisional=recomputed.provisional)
-                else:
-                    # An extended deadline has no single formula; keep the day, firm it up if known.
-                    changes["due_provisional"] = not calendar.knows(problem.due_date.year)
-            else:
-                changes["due_provisional"] = not calendar.knows(problem.due_date.year)
+            due_day, provisional = problem.due_date, not calendar.knows(problem.due_date.year)
+            if problem.assigned_on is not None and problem.difficulty is not None and problem.extension_count == 0:
+                recomputed = calendar.add_working_days(problem.assigned_on,
+                                                       settings.difficulty_days[problem.difficulty])
+                due_day, provisional = recomputed.day, recomputed.provisional
+            # (An extended deadline has no single formula: keep its day, firm it up once its year is known.)
+            if due_day != problem.due_date:
+                changes["due_date"] = due_day
+            if provisional != problem.due_provisional:
+                changes["due_provisional"] = provisional
+            if problem.resolved_on is not None:
+                on_time = problem.resolved_on <= due_day
+                if on_time != problem.resolved_on_time:
+                    changes["resolved_on_time"] = on_time
+            if not changes:
+                raise Conflict(f"问题 {problem.id} 的办结期限所在年度尚未发布，暂无法重算",
+                               f"{problem.id}: the due date's year is still not loaded; nothing to recompute")
         case _:
             pass
     return changes
@@ -301,4 +323,7 @@ def new_problem(
         "resolved_on": None,
         "resolved_on_time": None,
         "closed_on": None,
+        "light": None,  # the sweep's columns start empty; every later value arrives in an event
+        "missed_deadlines": 0,
+        "escalated_due": None,
     }

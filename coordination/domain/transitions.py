@@ -43,6 +43,7 @@ class Rule:
     guards: tuple[Guard, ...] = ()
     needs_reason: bool = False
     counts_reopen: bool = False
+    taken_by: str | None = None  # "meeting" or "calendar": taken only through that process, never directly
     changes_state: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -125,14 +126,21 @@ TRANSITIONS: dict[Action, Rule] = {
             {R.SECRETARIAT: Scope.ANY}, needs_reason=True, counts_reopen=True,
         ),
         Rule(
-            Action.RECOMPUTE_DUE, frozenset(OPEN_STATES), None,
-            {R.ADMIN: Scope.ANY, R.SYSTEM: Scope.ANY}, guards=(Guard.DUE_PROVISIONAL,),
+            Action.DECIDE, frozenset({S.ON_AGENDA}), S.IN_PROGRESS,
+            {R.SECRETARIAT: Scope.ANY, R.LEADER: Scope.PROJECT_LEADER, R.PRINCIPAL: Scope.ANY,
+             R.UNIT_HEAD: Scope.ANY},
+            needs_reason=True, taken_by="meeting",
+        ),
+        Rule(
+            Action.RECOMPUTE_DUE, frozenset({*OPEN_STATES, S.CLOSED, S.CLOSED_EXPLAINED}), None,
+            {R.ADMIN: Scope.ANY, R.SYSTEM: Scope.ANY}, guards=(Guard.DUE_PROVISIONAL,), taken_by="calendar",
         ),
     )
 }
 
 # Actions a person performs on an existing problem from the command line.
-PROBLEM_ACTIONS: tuple[Action, ...] = tuple(a for a in TRANSITIONS if a is not Action.RAISE)
+PROBLEM_ACTIONS: tuple[Action, ...] = tuple(
+    a for a, rule in TRANSITIONS.items() if a is not Action.RAISE and rule.taken_by is None)
 
 
 def rule_for(action: Action) -> Rule:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from coordination.domain.enums import ProjectLevel, Role, UnitKind, parse_category
+from coordination.domain.enums import ProjectKind, ProjectLevel, Role, UnitKind, parse_category
 from coordination.domain.errors import Conflict, InvalidInput, NotFound
-from coordination.models import Person, PersonRole, Project, RosterEntry, RoutingRule, Unit
+from coordination.models import Person, PersonRole, Project, ProjectPlan, RosterEntry, RoutingRule, Unit
 from coordination.services.common import (
     SYSTEM_HANDLE,
     Caller,
@@ -209,11 +210,52 @@ class ProjectView:
     specialists: list[str]
     helpers: list[str]
     active: bool
+    details: InvestmentDetails | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "level": self.level.value, "locality": self.locality,
                 "lead_unit": self.lead_unit, "leaders": self.leaders, "specialists": self.specialists,
-                "helpers": self.helpers, "active": self.active}
+                "helpers": self.helpers, "active": self.active, **(self.details or InvestmentDetails()).to_json()}
+
+
+@dataclass(frozen=True)
+class InvestmentDetails:
+    """A project's investment facts (DESIGN.md section 6); money in whole 元."""
+
+    kind: ProjectKind | None = None
+    total_investment_yuan: int | None = None
+    planned_start: date | None = None
+    actual_start: date | None = None
+    planned_completion: date | None = None
+    actual_completion: date | None = None
+    planned_production: date | None = None
+    actual_production: date | None = None
+    in_stats: bool = False
+    plan_year: int | None = None  # with annual_plan_yuan: the planned investment of that year
+    annual_plan_yuan: int | None = None
+
+    @classmethod
+    def of(cls, project: Project) -> InvestmentDetails:
+        return cls(**{f.name: getattr(project, f.name) for f in fields(cls) if hasattr(Project, f.name)
+                      and f.name != "kind"}, kind=ProjectKind(project.kind) if project.kind else None)
+
+    def columns(self) -> dict[str, Any]:
+        """The values of the project row's columns."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if hasattr(Project, f.name)}
+        values["kind"] = self.kind.value if self.kind else None
+        return values
+
+    def to_json(self) -> dict[str, Any]:
+        from coordination.domain.investment import amount_text
+
+        return {
+            "kind": self.kind.value if self.kind else None,
+            "total_investment_wan": amount_text(self.total_investment_yuan),
+            **{name: getattr(self, name).isoformat() if getattr(self, name) else None
+               for name in ("planned_start", "actual_start", "planned_completion", "actual_completion",
+                            "planned_production", "actual_production")},
+            "in_stats": self.in_stats,
+        }
 
 
 def _project_view(session: Session, project: Project) -> ProjectView:
@@ -223,7 +265,20 @@ def _project_view(session: Session, project: Project) -> ProjectView:
         return sorted(e.ref for e in entries if e.part == name)
 
     return ProjectView(project.code, project.name, ProjectLevel(project.level), project.locality,
-                       project.lead_unit, part("leader"), part("specialist"), part("helper"), project.active)
+                       project.lead_unit, part("leader"), part("specialist"), part("helper"), project.active,
+                       InvestmentDetails.of(project))
+
+
+def project_view(session: Session, project: Project) -> ProjectView:
+    """A project as people read it, inside the caller's transaction."""
+    return _project_view(session, project)
+
+
+def check_roster(session: Session, *, locality: str, lead_unit: str, helpers: list[str],
+                 leaders: list[str], specialists: list[str]) -> None:
+    """NotFound for a unit or person that does not exist; InvalidInput for someone in the wrong role."""
+    _check_roster(session, locality=locality, lead_unit=lead_unit, helpers=helpers, leaders=leaders,
+                  specialists=specialists)
 
 
 def _check_roster(session: Session, *, locality: str, lead_unit: str, helpers: list[str],
@@ -254,32 +309,62 @@ def add_project(
     leaders: list[str],
     helpers: list[str],
     specialists: list[str],
+    details: InvestmentDetails | None = None,
 ) -> ProjectView:
-    """Register a major project with its 1+2+N roster."""
-    code = _valid_code(code, "项目代码", "project code")
-    name = _need_name(name, "项目", "project")
-    if not leaders:
-        raise InvalidInput("项目至少需要一位挂钩区领导（--leader）", "a project needs a linked leader (--leader)")
+    """Register a major project with its 1+2+N roster (and, optionally, its investment facts)."""
     with uow:
         session = uow.session
         require_role(load_actor(session, caller.handle, caller), Role.ADMIN, Role.SECRETARIAT,
                      zh="登记项目", en="register projects")
-        if session.get(Project, code) is not None:
-            raise Conflict(f"项目 {code} 已存在", f"project {code} already exists")
-        _check_roster(session, locality=locality, lead_unit=lead_unit, helpers=helpers, leaders=leaders,
-                      specialists=specialists)
-        project = Project(code=code, name=name, level=level.value, locality=locality, lead_unit=lead_unit)
-        session.add(project)
-        session.flush()
-        _write_roster(session, code, leaders=leaders, helpers=helpers, specialists=specialists)
-        append_event(session, stream_type="project", stream_id=code, action="project_add", caller=caller,
-                     changes={"name": name, "level": level.value, "locality": locality, "lead_unit": lead_unit,
-                              "leaders": sorted(set(leaders)), "helpers": sorted(set(helpers)),
-                              "specialists": sorted(set(specialists))})
-        session.flush()
-        view = _project_view(session, project)
+        view = create_project(session, caller=caller, code=code, name=name, level=level, locality=locality,
+                              lead_unit=lead_unit, leaders=leaders, helpers=helpers, specialists=specialists,
+                              details=details)
         uow.commit()
         return view
+
+
+def create_project(
+    session: Session,
+    *,
+    caller: Caller,
+    code: str,
+    name: str,
+    level: ProjectLevel,
+    locality: str,
+    lead_unit: str,
+    leaders: list[str],
+    helpers: list[str],
+    specialists: list[str],
+    details: InvestmentDetails | None = None,
+) -> ProjectView:
+    """Write a new project, its roster and its audit events in the caller's transaction (no role check)."""
+    code = _valid_code(code, "项目代码", "project code")
+    name = _need_name(name, "项目", "project")
+    details = details or InvestmentDetails()
+    if not leaders:
+        raise InvalidInput("项目至少需要一位挂钩区领导（--leader）", "a project needs a linked leader (--leader)")
+    if session.get(Project, code) is not None:
+        raise Conflict(f"项目 {code} 已存在", f"project {code} already exists")
+    _check_roster(session, locality=locality, lead_unit=lead_unit, helpers=helpers, leaders=leaders,
+                  specialists=specialists)
+    columns = details.columns()
+    project = Project(code=code, name=name, level=level.value, locality=locality, lead_unit=lead_unit, **columns)
+    session.add(project)
+    session.flush()
+    _write_roster(session, code, leaders=leaders, helpers=helpers, specialists=specialists)
+    extra = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in columns.items() if v not in (None, False)}
+    append_event(session, stream_type="project", stream_id=code, action="project_add", caller=caller,
+                 changes={"name": name, "level": level.value, "locality": locality, "lead_unit": lead_unit,
+                          "leaders": sorted(set(leaders)), "helpers": sorted(set(helpers)),
+                          "specialists": sorted(set(specialists)), **extra})
+    session.flush()  # the plan's event below reads this one as its predecessor
+    if details.annual_plan_yuan is not None:
+        year = details.plan_year or caller.today.year
+        session.add(ProjectPlan(project=code, year=year, planned_yuan=details.annual_plan_yuan))
+        append_event(session, stream_type="project", stream_id=code, action="project_plan", caller=caller,
+                     changes={"year": year, "planned_yuan": details.annual_plan_yuan}, extra={"previous_yuan": None})
+    session.flush()
+    return _project_view(session, project)
 
 
 def _write_roster(session: Session, code: str, *, leaders: list[str], helpers: list[str],

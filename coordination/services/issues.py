@@ -32,10 +32,12 @@ from coordination.domain.problem import (
     authorize,
     new_problem,
     plan,
+    require_allowed_state,
 )
 from coordination.domain.transitions import TRANSITIONS
 from coordination.domain.workdays import WorkCalendar
 from coordination.models import AuditEvent, Problem, ProblemSequence, Project, RosterEntry, RoutingRule, Unit
+from coordination.services import outbox
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, append_event, load_actor, payload_of
 from coordination.uow import UnitOfWork
@@ -117,6 +119,10 @@ def _view(row: Problem, calendar: WorkCalendar, today: date) -> ProblemView:
     )
 
 
+def view_of(row: Problem, calendar: WorkCalendar, today: date) -> ProblemView:
+    return _view(row, calendar, today)
+
+
 def _event_view(event: AuditEvent) -> EventView:
     return EventView(event.seq, event.action, event.from_state, event.to_state, event.actor, event.at,
                      event.origin, event.reason, payload_of(event), event.hash)
@@ -141,6 +147,8 @@ def _facts(row: Problem) -> ProblemFacts:
         pending_extension_days=row.pending_extension_days,
         extension_count=row.extension_count,
         reopen_count=row.reopen_count,
+        resolved_on=row.resolved_on,
+        resolved_on_time=row.resolved_on_time,
     )
 
 
@@ -211,11 +219,13 @@ def _apply(
     session.expunge(row)
     for name, value in _db_values(changes).items():
         setattr(row, name, value)
-    append_event(
+    event = append_event(
         session, stream_type=PROBLEM_STREAM, stream_id=row.id, action=action.value, caller=caller,
         changes=to_json_value(changes), from_state=from_state, to_state=row.state, reason=reason,
         extra=extra, seq=row.version,
     )
+    session.flush()
+    outbox.notify(session, event)  # the 交办 / 提级 notice, in the same commit as the change
     return row
 
 
@@ -295,6 +305,12 @@ def act(
     inputs = inputs or ActionInput()
     if action is Action.RAISE:
         raise InvalidInput("请用 raise_problem 上报问题", "use raise_problem to raise a problem")
+    if TRANSITIONS[action].taken_by == "meeting":
+        raise InvalidInput("会议议定事项只能在会议闭会时生效（coord meeting close）",
+                           "meeting decisions take effect only when the minutes close (coord meeting close)")
+    if TRANSITIONS[action].taken_by == "calendar":
+        raise InvalidInput("办结期限在加载该年度法定节假日时自动重算（coord calendar load）",
+                           "due dates are recomputed when the year's calendar is loaded (coord calendar load)")
     try:
         with uow:
             session = uow.session
@@ -320,6 +336,31 @@ def act(
     except OperationalError as exc:
         raise Conflict("数据库正忙，本次操作未生效，请重试",
                        "the database is busy; nothing was applied, try again") from exc
+
+
+def apply_by_authority(
+    session: Session,
+    *,
+    caller: Caller,
+    problem_id: str,
+    action: Action,
+    inputs: ActionInput,
+    calendar: WorkCalendar,
+    extra: dict[str, Any],
+) -> ProblemView:
+    """Apply an action decided by a body (a meeting) inside the caller's transaction.
+
+    The person who carries it out needs no role of their own for it: the meeting's authority
+    stands behind it. The transition table's states and guards still hold.
+    """
+    row = _get_row(session, problem_id)
+    facts = _facts(row)
+    require_allowed_state(action, facts)
+    actor = load_actor(session, caller.handle, caller)
+    changes = plan(action, actor, facts, inputs, today=caller.today, calendar=calendar)
+    _apply(session, caller=caller, row=row, action=action, changes=changes,
+           reason=(inputs.reason or "").strip() or None, extra={**(_extra(action, facts, inputs) or {}), **extra})
+    return _view(row, calendar, caller.today)
 
 
 def _extra(action: Action, facts: ProblemFacts, inputs: ActionInput) -> dict[str, Any] | None:
@@ -357,13 +398,15 @@ def recompute_due_dates(
     changed: list[str] = []
     rows = session.exec(
         select(Problem).where(col(Problem.due_provisional).is_(True), col(Problem.state).in_(
-            [s.value for s in OPEN_STATES]))
+            [s.value for s in TRANSITIONS[Action.RECOMPUTE_DUE].sources]))
         .order_by(col(Problem.id))
     ).all()
     for row in rows:
         facts = _facts(row)
-        changes = plan(Action.RECOMPUTE_DUE, actor, facts, ActionInput(), today=caller.today, calendar=calendar)
-        if all(to_json_value(getattr(row, k)) == to_json_value(v) for k, v in changes.items()):
+        try:
+            changes = plan(Action.RECOMPUTE_DUE, actor, facts, ActionInput(), today=caller.today,
+                           calendar=calendar)
+        except Conflict:  # still in a year nobody has loaded: stays provisional
             continue
         _apply(session, caller=caller, row=row, action=Action.RECOMPUTE_DUE, changes=changes,
                reason="法定节假日已发布，重算办结期限", extra=_extra(Action.RECOMPUTE_DUE, facts, ActionInput()))
@@ -475,10 +518,11 @@ def escalation_queue(uow: UnitOfWork, *, today: date, filters: QueueFilter | Non
             query = query.where(Problem.lead_unit == filters.unit)
         calendar = work_calendar(session)
         views = [_view(row, calendar, today) for row in session.exec(query).all()]
-        return sorted(views, key=_urgency)
+        return sorted(views, key=urgency_key)
 
 
-def _urgency(view: ProblemView) -> tuple[int, str, int, str]:
+def urgency_key(view: ProblemView) -> tuple[int, str, int, str]:
+    """Most urgent first: earliest due date (overdue first), then higher level."""
     due = view.record.get("due_date")
     return (0 if due else 1, due or "9999-12-31", -int(view.record["level"]), view.id)
 

@@ -13,4 +13,5 @@ def test_readme_transition_table_matches_the_code() -> None:
     text = README.read_text(encoding="utf-8")
     start = text.index("<!-- transition-table:start -->") + len("<!-- transition-table:start -->")
     end = text.index("<!-- transition-table:end -->")
-    assert text[start:end].strip() == transition_table()
+    assert text[start:end].strip() == transition_table(), (
+        "regenerate with: python -c 'from coordination.render.markdown import update_readme; update_readme()'")

@@ -1,0 +1,233 @@
+"""`coord meeting …`: plan a coordination meeting, record decisions, close and publish the minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markdown import Markdown
+from rich.table import Table
+
+from coordination.cli.context import AppState, JsonOption, fail, split_codes, state
+from coordination.domain.meetings import (
+    DecisionInput,
+    MeetingKind,
+    MeetingState,
+    Outcome,
+    kind_label,
+    meeting_state_label,
+    outcome_label,
+)
+from coordination.render import terminal
+
+app = typer.Typer(help="协调会议：会商、会办、专题会与会议纪要 / coordination meetings and minutes.",
+                  no_args_is_help=True)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"{option} 日期格式无效：{text}（应为 YYYY-MM-DD）", f"{option}: invalid date {text} (use YYYY-MM-DD)")
+
+
+def _print(app_state: AppState, data: dict[str, Any], as_json: bool, message: str | None = None) -> None:
+    if as_json:
+        app_state.emit_json(data)
+        return
+    lang = app_state.lang
+    kind = MeetingKind(data["kind"])
+    title = f"[bold]{data['id']}[/]  {kind_label(kind, lang)}  {data['date']}"
+    app_state.out.print(title)
+    app_state.out.print(app_state.t(
+        f"主持：{data['chair_name']}　状态：{meeting_state_label(MeetingState(data['state']), lang)}"
+        + (f"　纪要：{data['minutes_number']}" if data["minutes_number"] else ""),
+        f"chair: {data['chair_name']}  state: {data['state']}"
+        + (f"  minutes: {data['minutes_number']}" if data["minutes_number"] else "")))
+    table = Table(header_style="bold", title=app_state.t("议程", "Agenda"), title_justify="left")
+    for header in (app_state.t("序", "#"), app_state.t("问题", "Problem"), app_state.t("项目", "Project"),
+                   app_state.t("期限", "Due"), app_state.t("亮灯", "Light"), app_state.t("议定事项", "Decision")):
+        table.add_column(header, overflow="fold")
+    for index, item in enumerate(data["agenda"], start=1):
+        decision = item.get("decision")
+        decided = "—"
+        if decision:
+            decided = f"{outcome_label(Outcome(decision['outcome']), lang)}：{decision['text']}"
+            if decision.get("lead_unit"):
+                decided += f"（{decision['lead_unit']}，{decision['due_date']}）"
+        table.add_row(str(index), f"{item['id']} {item['title']}", item["project_name"],
+                      terminal.due_text(item, lang), terminal.light_text(item.get("light"), lang), decided)
+    app_state.out.print(table)
+    if message:
+        app_state.note(message)
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    kind: Annotated[MeetingKind, typer.Option("--kind", help="task-force | leader | principal")],
+    held_on: Annotated[str, typer.Option("--date", help="会议日期 YYYY-MM-DD")],
+    chair: Annotated[str, typer.Option("--chair", help="主持人账号 / chair")],
+    as_json: bool = JsonOption,
+) -> None:
+    """制定会议议程（自动列入本层级待会办问题） / plan a meeting with its agenda."""
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    view = meetings.plan_meeting(app_state.uow(), caller=app_state.caller(), kind=kind,
+                                 held_on=_date(held_on, "--date"), chair=chair)
+    _print(app_state, view.to_json(), as_json, app_state.t(
+        f"已制定会议 {view.id}，议程 {len(view.agenda)} 项", f"planned {view.id}: {len(view.agenda)} items"))
+
+
+@app.command()
+def add(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+        problem_id: Annotated[str, typer.Argument(metavar="ID")], as_json: bool = JsonOption) -> None:
+    """会前增加议程 / add a problem to the agenda."""
+    _agenda(ctx, meeting_id, problem_id, True, as_json)
+
+
+@app.command()
+def drop(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+         problem_id: Annotated[str, typer.Argument(metavar="ID")], as_json: bool = JsonOption) -> None:
+    """会前撤下议程 / drop a problem from the agenda."""
+    _agenda(ctx, meeting_id, problem_id, False, as_json)
+
+
+def _agenda(ctx: typer.Context, meeting_id: str, problem_id: str, add: bool, as_json: bool) -> None:
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    view = meetings.change_agenda(app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id,
+                                  problem_id=problem_id, add=add)
+    _print(app_state, view.to_json(), as_json)
+
+
+@app.command()
+def start(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+          as_json: bool = JsonOption) -> None:
+    """开会：议程锁定，可以记录议定事项 / open the meeting."""
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    view = meetings.start_meeting(app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id)
+    _print(app_state, view.to_json(), as_json, app_state.t(f"会议 {view.id} 开始", f"{view.id} is open"))
+
+
+@app.command()
+def decide(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+    problem_id: Annotated[str, typer.Argument(metavar="ID")],
+    decision: Annotated[str, typer.Option("--decision", help="议定事项内容 / what was decided")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="牵头单位 / lead unit")] = None,
+    co_units: Annotated[str | None, typer.Option("--co-units", help="配合单位 U1,U2")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="办结期限 YYYY-MM-DD")] = None,
+    escalate: Annotated[bool, typer.Option("--escalate", help="议定继续提级 / escalate further")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="议定解释办结 / close as explained")] = False,
+    as_json: bool = JsonOption,
+) -> None:
+    """记录议定事项（主持人或专班办公室） / record a decision while the meeting is open."""
+    from coordination.services import meetings
+
+    if escalate and explain:
+        fail("--escalate 与 --explain 只能选一个", "choose --escalate or --explain, not both")
+    outcome = Outcome.ESCALATE if escalate else Outcome.EXPLAIN if explain else Outcome.ASSIGN
+    app_state = state(ctx)
+    view = meetings.decide(
+        app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id, problem_id=problem_id,
+        decision=DecisionInput(outcome=outcome, text=decision, unit=unit.strip() if unit else None,
+                               co_units=tuple(split_codes(co_units)),
+                               due=_date(due, "--due") if due else None))
+    _print(app_state, view.to_json(), as_json, app_state.t("已记录议定事项", "decision recorded"))
+
+
+@app.command()
+def close(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+          as_json: bool = JsonOption) -> None:
+    """闭会：纪要编号定稿，议定事项逐项生效 / close: number the minutes and apply every decision."""
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    view = meetings.close_meeting(app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id)
+    _print(app_state, view.to_json(), as_json, app_state.t(
+        f"会议 {view.id} 已闭会，纪要 {view.number}，{len(view.applied)} 项议定事项已生效",
+        f"{view.id} closed, minutes {view.number}, {len(view.applied)} decisions applied"))
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    kind: Annotated[MeetingKind | None, typer.Option("--kind")] = None,
+    state_: Annotated[MeetingState | None, typer.Option("--state")] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """会议清单 / list meetings."""
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    views = meetings.list_meetings(app_state.reader(), today=app_state.today(), kind=kind, state=state_, year=year)
+    rows = [v.to_json() for v in views]
+    if as_json:
+        app_state.emit_json(rows)
+        return
+    lang = app_state.lang
+    table = Table(header_style="bold")
+    for header in (app_state.t("会议", "Meeting"), app_state.t("类型", "Kind"), app_state.t("日期", "Date"),
+                   app_state.t("主持", "Chair"), app_state.t("状态", "State"), app_state.t("纪要", "Minutes"),
+                   app_state.t("议程/议定", "Items/decisions")):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(row["id"], kind_label(MeetingKind(row["kind"]), lang), row["date"], row["chair_name"],
+                      meeting_state_label(MeetingState(row["state"]), lang), row["minutes_number"] or "—",
+                      f"{len(row['agenda'])}/{len(row['decisions'])}")
+    app_state.out.print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+         as_json: bool = JsonOption) -> None:
+    """会议详情 / a meeting with its agenda and decisions."""
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    view = meetings.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today())
+    _print(app_state, view.to_json(), as_json)
+
+
+@app.command()
+def minutes(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
+    format_: Annotated[str, typer.Option("--format", help="table | md | docx")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件 / output file")] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """会议纪要：终端、Markdown 或 Word / the minutes in the terminal, as Markdown or as .docx."""
+    from coordination.render.minutes import minutes_docx, minutes_markdown
+    from coordination.services import meetings
+
+    app_state = state(ctx)
+    if format_ not in ("table", "md", "docx"):
+        fail(f"不支持的格式 {format_}（可选 table、md、docx）", f"unsupported format {format_} (table, md, docx)")
+    data = meetings.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today()).to_json()
+    if format_ == "docx":
+        target = out or Path(f"{data['id']}-会议纪要.docx")
+        minutes_docx(data, target)
+        if as_json:
+            app_state.emit_json({"meeting": data["id"], "file": str(target)})
+        else:
+            app_state.note(app_state.t(f"会议纪要已写入 {target}", f"minutes written to {target}"))
+        return
+    text = minutes_markdown(data)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        app_state.note(app_state.t(f"会议纪要已写入 {out}", f"minutes written to {out}"))
+    if as_json:
+        app_state.emit_json({"meeting": data["id"], "markdown": text, "file": str(out) if out else None})
+    elif out is None:
+        app_state.out.print(Markdown(text) if format_ == "table" else text, soft_wrap=True)

@@ -1,0 +1,142 @@
+"""Sending messages to the group robots districts already use: DingTalk and WeCom webhooks.
+
+Both take a JSON POST and answer `{"errcode": 0, "errmsg": "ok"}`. DingTalk robots may require
+signing (加签): the URL carries `timestamp` (ms) and `sign` = urlencode(base64(HMAC-SHA256(secret,
+f"{timestamp}\\n{secret}"))); the timestamp must be within an hour of DingTalk's clock, so signing
+always uses the real clock, never COORD_NOW.
+
+A failed send is *transient* when trying again later may succeed (the robot or network is down,
+HTTP 5xx or 429, a rate limit) and *permanent* otherwise (a bad URL, a wrong secret, a rejected
+message). The outbox keeps retrying transient failures until they go through.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+# errcodes that mean "slow down / busy", not "wrong": retried like a network failure.
+_TRANSIENT_ERRCODES = {
+    -1,  # WeCom: system busy
+    45009,  # WeCom: API frequency out of limit
+    45033,  # WeCom: too many concurrent calls
+    130101,  # DingTalk: sending too fast
+    130102,  # DingTalk: sending too fast (group limit)
+}
+MAX_MARKDOWN_BYTES = 4000  # WeCom refuses markdown over 4096 bytes; DingTalk allows more
+
+
+class RobotKind(StrEnum):
+    DINGTALK = "dingtalk"
+    WECOM = "wecom"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    kind: RobotKind
+    url: str
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str  # Markdown
+    mentions: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    transient: bool = False
+    error: str | None = None
+    tries: int = 1
+
+
+def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
+    """The DingTalk URL with `timestamp` and `sign` appended (加签)."""
+    string_to_sign = f"{timestamp_ms}\n{secret}".encode()
+    digest = hmac.new(secret.encode("utf-8"), string_to_sign, digestmod=hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest))
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}timestamp={timestamp_ms}&sign={sign}"
+
+
+def _clip(text: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[: limit - 3].decode("utf-8", errors="ignore") + "…"
+
+
+def payload(kind: RobotKind, message: Message) -> dict[str, Any]:
+    """The JSON body a robot of `kind` expects for a Markdown message."""
+    if kind is RobotKind.DINGTALK:
+        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": _clip(message.body)},
+                "at": {"atMobiles": [], "atUserIds": [], "isAtAll": False}}
+    return {"msgtype": "markdown", "markdown": {"content": _clip(message.body)}}
+
+
+def _classify(response: httpx.Response) -> Outcome:
+    if response.status_code >= 500 or response.status_code == 429:
+        return Outcome(False, transient=True, error=f"HTTP {response.status_code}")
+    if response.status_code >= 400:
+        return Outcome(False, transient=False, error=f"HTTP {response.status_code}: {response.text[:200]}")
+    try:
+        answer = response.json()
+    except ValueError:
+        return Outcome(False, transient=False, error=f"not JSON: {response.text[:200]}")
+    errcode = answer.get("errcode", 0) if isinstance(answer, dict) else None
+    if errcode == 0:
+        return Outcome(True)
+    errmsg = answer.get("errmsg", "") if isinstance(answer, dict) else ""
+    return Outcome(False, transient=errcode in _TRANSIENT_ERRCODES, error=f"errcode {errcode}: {errmsg}")
+
+
+def send_once(
+    client: httpx.Client, endpoint: Endpoint, message: Message, *, timestamp_ms: int | None = None
+) -> Outcome:
+    """One POST; never raises for network or HTTP trouble, reports it instead."""
+    url = endpoint.url
+    if endpoint.kind is RobotKind.DINGTALK and endpoint.secret:
+        url = signed_url(url, endpoint.secret, timestamp_ms or int(time.time() * 1000))
+    try:
+        response = client.post(url, json=payload(endpoint.kind, message))
+    except httpx.HTTPError as exc:  # connection refused, timeout, protocol error
+        return Outcome(False, transient=True, error=f"{type(exc).__name__}: {exc}")
+    return _classify(response)
+
+
+def send(
+    client: httpx.Client,
+    endpoint: Endpoint,
+    message: Message,
+    *,
+    tries: int = 3,
+    backoff_s: Sequence[float] = (0.5, 2.0),
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Send with up to `tries` attempts, pausing between them; only transient failures are retried."""
+    outcome = Outcome(False, transient=True, error="not tried", tries=0)
+    for attempt in range(1, max(tries, 1) + 1):
+        outcome = send_once(client, endpoint, message)
+        outcome = Outcome(outcome.ok, outcome.transient, outcome.error, attempt)
+        if outcome.ok or not outcome.transient or attempt == tries:
+            return outcome
+        if backoff_s:
+            sleep(backoff_s[min(attempt - 1, len(backoff_s) - 1)])
+    return outcome
+
+
+def client(timeout_s: float = 10.0) -> httpx.Client:
+    return httpx.Client(timeout=timeout_s, headers={"Content-Type": "application/json; charset=utf-8"})

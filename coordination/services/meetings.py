@@ -1,0 +1,438 @@
+"""Coordination meetings: plan an agenda, record decisions, close the minutes and apply them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from coordination.domain.enums import Role, State
+from coordination.domain.errors import Conflict, InvalidInput, NotFound
+from coordination.domain.labels import bilingual
+from coordination.domain.meetings import (
+    DecisionInput,
+    MeetingKind,
+    MeetingState,
+    Outcome,
+    applicable_states,
+    check_chair,
+    check_decision,
+    may_record,
+    minutes_number,
+    require_state,
+)
+from coordination.domain.problem import ActionInput
+from coordination.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    Person,
+    PersonRole,
+    Problem,
+    Project,
+    RosterEntry,
+    Sequence,
+    Unit,
+)
+from coordination.services import issues
+from coordination.services.calendar import work_calendar
+from coordination.services.common import Caller, append_event, load_actor
+from coordination.uow import UnitOfWork
+
+MEETING_STREAM = "meeting"
+
+
+# ---- read models ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    problem: dict[str, Any]  # the problem as JSON (with light)
+    project_name: str
+    decision: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.problem, "project_name": self.project_name, "decision": self.decision}
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: str
+    kind: MeetingKind
+    level: int
+    held_on: date
+    chair: str
+    chair_name: str
+    state: MeetingState
+    number: str | None
+    version: int
+    agenda: list[AgendaEntry] = field(default_factory=list)
+    attendees: list[dict[str, str]] = field(default_factory=list)  # units: code and name
+    applied: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind.value, "level": self.level, "date": self.held_on.isoformat(),
+            "chair": self.chair, "chair_name": self.chair_name, "state": self.state.value,
+            "minutes_number": self.number, "version": self.version,
+            "agenda": [item.to_json() for item in self.agenda],
+            "decisions": [dict(item.decision, problem=item.problem["id"]) for item in self.agenda
+                          if item.decision is not None],
+            "attendees": self.attendees, "applied": self.applied,
+        }
+
+
+def _decision_json(decision: Decision, units: dict[str, str]) -> dict[str, Any]:
+    co_units: list[str] = json.loads(decision.co_units)
+    return {
+        "outcome": decision.outcome,
+        "text": decision.text,
+        "lead_unit": decision.lead_unit,
+        "lead_unit_name": units.get(decision.lead_unit or ""),
+        "co_units": co_units,
+        "co_unit_names": [units.get(c, c) for c in co_units],
+        "due_date": decision.due_date.isoformat() if decision.due_date else None,
+        "recorded_by": decision.recorded_by,
+    }
+
+
+def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None) -> MeetingView:
+    calendar = work_calendar(session)
+    units = {u.code: u.name for u in session.exec(select(Unit)).all()}
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting == meeting.id)
+                         .order_by(col(AgendaItem.position))).all()
+    decisions = {d.problem: d for d in session.exec(select(Decision).where(Decision.meeting == meeting.id)).all()}
+    agenda: list[AgendaEntry] = []
+    attendee_codes: list[str] = []
+    for item in items:
+        row = session.get(Problem, item.problem)
+        assert row is not None
+        project = session.get(Project, row.project)
+        decision = decisions.get(row.id)
+        agenda.append(AgendaEntry(issues.view_of(row, calendar, today).to_json(),
+                                  project.name if project else row.project,
+                                  _decision_json(decision, units) if decision else None))
+        codes = [row.lead_unit, *json.loads(row.co_units)]
+        if decision is not None:
+            codes += [decision.lead_unit, *json.loads(decision.co_units)]
+        attendee_codes += [c for c in codes if c and c not in attendee_codes]
+    chair = session.get(Person, meeting.chair)
+    number = (minutes_number(meeting.minutes_year, meeting.minutes_number)
+              if meeting.minutes_year and meeting.minutes_number else None)
+    return MeetingView(
+        id=meeting.id, kind=MeetingKind(meeting.kind), level=meeting.level, held_on=meeting.held_on,
+        chair=meeting.chair, chair_name=chair.name if chair else meeting.chair, state=MeetingState(meeting.state),
+        number=number, version=meeting.version, agenda=agenda,
+        attendees=[{"code": c, "name": units.get(c, c)} for c in attendee_codes], applied=applied or [],
+    )
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _next(session: Session, name: str, year: int) -> int:
+    bumped = session.execute(
+        update(Sequence).where(col(Sequence.name) == name, col(Sequence.year) == year)
+        .values(last=col(Sequence.last) + 1).returning(col(Sequence.last))
+    ).scalar_one_or_none()
+    if bumped is None:
+        session.add(Sequence(name=name, year=year, last=1))
+        session.flush()
+        return 1
+    return int(bumped)
+
+
+def _get(session: Session, meeting_id: str) -> Meeting:
+    meeting = session.get(Meeting, meeting_id.strip().upper())
+    if meeting is None:
+        raise NotFound(f"会议 {meeting_id} 不存在", f"meeting {meeting_id} not found")
+    return meeting
+
+
+def _roles(session: Session, handle: str) -> frozenset[Role]:
+    return frozenset(Role(r) for r in session.exec(select(PersonRole.role).where(PersonRole.handle == handle)).all())
+
+
+def _bump(session: Session, meeting: Meeting, changes: dict[str, Any]) -> None:
+    """Update the meeting with a version check, as problems are."""
+    result = session.execute(
+        update(Meeting).where(col(Meeting.id) == meeting.id, col(Meeting.version) == meeting.version)
+        .values(**changes, version=meeting.version + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"会议 {meeting.id} 已被他人修改，请刷新后重试",
+                       f"meeting {meeting.id} was changed by someone else; reload and try again")
+    session.expunge(meeting)
+    for name, value in changes.items():
+        setattr(meeting, name, value)
+    meeting.version += 1
+
+
+def _record(session: Session, caller: Caller, meeting: Meeting, action: str, changes: dict[str, Any],
+            reason: str | None = None) -> None:
+    append_event(session, stream_type=MEETING_STREAM, stream_id=meeting.id, action=action, caller=caller,
+                 changes=changes, reason=reason)
+
+
+def _waiting(session: Session, kind: MeetingKind, chair: str, chair_roles: frozenset[Role]) -> list[Problem]:
+    """Problems waiting at the meeting's level (for a leader's 会办: of the chair's projects)."""
+    query = select(Problem).where(Problem.state == State.ON_AGENDA.value, Problem.level == int(kind.level))
+    if kind is MeetingKind.LEADER and Role.PRINCIPAL not in chair_roles:
+        linked = select(RosterEntry.project).where(RosterEntry.part == "leader", RosterEntry.ref == chair)
+        query = query.where(col(Problem.project).in_(linked))
+    busy = select(AgendaItem.problem).join(Meeting, col(Meeting.id) == col(AgendaItem.meeting)).where(
+        col(Meeting.state) != MeetingState.CLOSED.value)
+    query = query.where(col(Problem.id).not_in(busy))
+    return list(session.exec(query).all())
+
+
+# ---- use cases -----------------------------------------------------------------------------
+
+
+def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on: date, chair: str) -> MeetingView:
+    """Plan a meeting; its agenda is drawn from the problems waiting at its level, most urgent first."""
+    if held_on < caller.today:
+        raise InvalidInput(f"会议日期 {held_on} 早于今天 {caller.today}",
+                           f"meeting date {held_on} is before today {caller.today}")
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        if actor.handle != chair and Role.SECRETARIAT not in actor.roles:
+            raise InvalidInput(f"{actor.handle} 只能为自己主持的会议制定议程（或由专班办公室制定）",
+                               f"{actor.handle} may plan only meetings they chair (or the secretariat)")
+        chair_person = session.get(Person, chair)
+        if chair_person is None or not chair_person.active:
+            raise NotFound(f"主持人 {chair} 不存在或已停用", f"chair {chair} not found or inactive")
+        chair_roles = _roles(session, chair)
+        check_chair(kind, chair, chair_roles)
+        meeting_id = f"M-{held_on.year}-{_next(session, 'meeting', held_on.year):04d}"
+        meeting = Meeting(id=meeting_id, kind=kind.value, level=int(kind.level), held_on=held_on, chair=chair,
+                          state=MeetingState.PLANNED.value, planned_by=actor.handle)
+        session.add(meeting)
+        session.flush()
+        calendar = work_calendar(session)
+        waiting = sorted((issues.view_of(p, calendar, caller.today) for p in _waiting(session, kind, chair,
+                                                                                       chair_roles)),
+                         key=issues.urgency_key)
+        for position, problem in enumerate(waiting, start=1):
+            session.add(AgendaItem(meeting=meeting_id, problem=problem.id, position=position))
+        _record(session, caller, meeting, "meeting_plan",
+                {"kind": kind.value, "date": held_on.isoformat(), "chair": chair,
+                 "agenda": [p.id for p in waiting], "state": MeetingState.PLANNED.value})
+        session.flush()
+        view = _view(session, meeting, caller.today)
+        uow.commit()
+        return view
+
+
+def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str, add: bool) -> MeetingView:
+    """Add a problem to, or drop it from, the agenda of a meeting that has not started."""
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        meeting = _get(session, meeting_id)
+        may_record(actor.handle, actor.roles, meeting.chair)
+        require_state(meeting.id, MeetingState(meeting.state), MeetingState.PLANNED,
+                      doing_zh="调整议程", doing_en="change the agenda of")
+        problem = session.get(Problem, problem_id.strip().upper())
+        if problem is None:
+            raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
+        present = session.get(AgendaItem, (meeting.id, problem.id))
+        if add:
+            if present is not None:
+                raise Conflict(f"问题 {problem.id} 已在会议 {meeting.id} 议程中",
+                               f"{problem.id} is already on the agenda of {meeting.id}")
+            if State(problem.state) is not State.ON_AGENDA:
+                state_zh, state_en = bilingual(State(problem.state))
+                raise Conflict(f"问题 {problem.id} 当前为{state_zh}，未提级待会办，不能列入议程",
+                               f"{problem.id} is {state_en}, not waiting for a meeting")
+            last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting == meeting.id)).one()
+            session.add(AgendaItem(meeting=meeting.id, problem=problem.id, position=(last or 0) + 1))
+        else:
+            if present is None:
+                raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
+                               f"{problem.id} is not on the agenda of {meeting.id}")
+            session.delete(present)
+        _bump(session, meeting, {})
+        _record(session, caller, meeting, "agenda_add" if add else "agenda_drop", {"problem": problem.id})
+        session.flush()
+        view = _view(session, meeting, caller.today)
+        uow.commit()
+        return view
+
+
+def start_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> MeetingView:
+    """Open the meeting: the agenda is fixed and decisions can be recorded."""
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        meeting = _get(session, meeting_id)
+        may_record(actor.handle, actor.roles, meeting.chair)
+        require_state(meeting.id, MeetingState(meeting.state), MeetingState.PLANNED,
+                      doing_zh="开始", doing_en="start")
+        _bump(session, meeting, {"state": MeetingState.OPEN.value})
+        _record(session, caller, meeting, "meeting_start", {"state": MeetingState.OPEN.value})
+        view = _view(session, meeting, caller.today)
+        uow.commit()
+        return view
+
+
+def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
+           decision: DecisionInput) -> MeetingView:
+    """Record (or replace) the decision on one agenda item while the meeting is open."""
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        meeting = _get(session, meeting_id)
+        may_record(actor.handle, actor.roles, meeting.chair)
+        require_state(meeting.id, MeetingState(meeting.state), MeetingState.OPEN,
+                      doing_zh="记录议定事项", doing_en="record decisions in")
+        check_decision(decision, meeting_date=meeting.held_on)
+        problem = session.get(Problem, problem_id.strip().upper())
+        if problem is None:
+            raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
+        if session.get(AgendaItem, (meeting.id, problem.id)) is None:
+            raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
+                           f"{problem.id} is not on the agenda of {meeting.id}")
+        for code in (decision.unit, *decision.co_units):
+            if code and session.get(Unit, code) is None:
+                raise NotFound(f"单位 {code} 不存在", f"unit {code} not found")
+        existing = session.get(Decision, (meeting.id, problem.id))
+        record = existing or Decision(meeting=meeting.id, problem=problem.id, outcome=decision.outcome.value,
+                                      text="", recorded_by=actor.handle, recorded_at=caller.now)
+        record.outcome, record.text = decision.outcome.value, decision.text.strip()
+        record.lead_unit, record.co_units = decision.unit, json.dumps(list(decision.co_units), ensure_ascii=False)
+        record.due_date, record.recorded_by, record.recorded_at = decision.due, actor.handle, caller.now
+        session.add(record)
+        _bump(session, meeting, {})
+        _record(session, caller, meeting, "decision_record",
+                {"problem": problem.id, "outcome": decision.outcome.value, "text": record.text,
+                 "lead_unit": decision.unit, "co_units": list(decision.co_units),
+                 "due_date": decision.due.isoformat() if decision.due else None})
+        session.flush()
+        view = _view(session, meeting, caller.today)
+        uow.commit()
+        return view
+
+
+def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> MeetingView:
+    """Freeze the minutes, number them, and apply every decision to its problem — all or nothing."""
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        meeting = _get(session, meeting_id)
+        may_record(actor.handle, actor.roles, meeting.chair)
+        require_state(meeting.id, MeetingState(meeting.state), MeetingState.OPEN,
+                      doing_zh="闭会", doing_en="close")
+        decisions = session.exec(select(Decision).where(Decision.meeting == meeting.id)
+                                 .order_by(col(Decision.problem))).all()
+        refused: list[str] = []
+        for decision in decisions:
+            problem = session.get(Problem, decision.problem)
+            assert problem is not None
+            if State(problem.state) not in applicable_states(Outcome(decision.outcome)):
+                state_zh, _ = bilingual(State(problem.state))
+                refused.append(f"{problem.id}（当前为{state_zh}）")
+        if refused:
+            raise Conflict(
+                f"会议 {meeting.id} 不能闭会：以下问题的状态已变化，议定事项无法执行：{'、'.join(refused)}。"
+                "请先调整这些议定事项，闭会未执行任何内容",
+                f"cannot close {meeting.id}: these problems changed state meanwhile: {', '.join(refused)}; "
+                "nothing was applied",
+            )
+        year = meeting.held_on.year
+        number = _next(session, "minutes", year)
+        _bump(session, meeting, {"state": MeetingState.CLOSED.value, "minutes_year": year,
+                                 "minutes_number": number, "closed_at": caller.now})
+        _record(session, caller, meeting, "meeting_close",
+                {"state": MeetingState.CLOSED.value, "minutes_number": minutes_number(year, number),
+                 "decisions": [d.problem for d in decisions]})
+        calendar = work_calendar(session)
+        origin_caller = Caller(caller.handle, caller.now, origin=f"meeting:{meeting.id}", token=caller.token,
+                               require_token=caller.require_token)
+        applied: list[str] = []
+        for decision in decisions:
+            outcome = Outcome(decision.outcome)
+            inputs = ActionInput(reason=decision.text, unit=decision.lead_unit,
+                                 co_units=tuple(json.loads(decision.co_units)), due=decision.due_date)
+            issues.apply_by_authority(
+                session, caller=origin_caller, problem_id=decision.problem, action=outcome.action, inputs=inputs,
+                calendar=calendar, extra={"meeting": meeting.id, "minutes_number": minutes_number(year, number)})
+            applied.append(decision.problem)
+        session.flush()
+        view = _view(session, meeting, caller.today, applied)
+        uow.commit()
+        return view
+
+
+# ---- read side -----------------------------------------------------------------------------
+
+
+def show_meeting(uow: UnitOfWork, *, meeting_id: str, today: date) -> MeetingView:
+    with uow:
+        return _view(uow.session, _get(uow.session, meeting_id), today)
+
+
+def list_meetings(uow: UnitOfWork, *, today: date, kind: MeetingKind | None = None,
+                  state: MeetingState | None = None, year: int | None = None) -> list[MeetingView]:
+    with uow:
+        session = uow.session
+        query = select(Meeting)
+        if kind is not None:
+            query = query.where(Meeting.kind == kind.value)
+        if state is not None:
+            query = query.where(Meeting.state == state.value)
+        if year is not None:
+            query = query.where(col(Meeting.held_on) >= date(year, 1, 1), col(Meeting.held_on) <= date(year, 12, 31))
+        meetings = session.exec(query.order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).all()
+        return [_view(session, m, today) for m in meetings]
+
+
+@dataclass(frozen=True)
+class MeetingCounts:
+    """Closed meetings held in a period, by kind and by chair (for reports and the seed's blanks)."""
+
+    start: date
+    end: date
+    by_kind: dict[str, int]
+    by_chair: dict[str, dict[str, int]]
+    decisions: int
+
+    @property
+    def district_leader_meetings(self) -> int:
+        """提请区领导会办: the linked leaders' 会办 and the principal's meetings."""
+        return self.by_kind.get(MeetingKind.LEADER.value, 0) + self.by_kind.get(MeetingKind.PRINCIPAL.value, 0)
+
+    @property
+    def unit_head_meetings(self) -> int:
+        """帮办单位主要领导会办: the task-force consultations."""
+        return self.by_kind.get(MeetingKind.TASK_FORCE.value, 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "by_kind": self.by_kind,
+                "by_chair": self.by_chair, "decisions": self.decisions,
+                "district_leader_meetings": self.district_leader_meetings,
+                "unit_head_meetings": self.unit_head_meetings}
+
+
+def meeting_counts(uow: UnitOfWork, *, start: date, end: date) -> MeetingCounts:
+    """Count meetings held (closed) between `start` and `end` inclusive, in SQL."""
+    with uow:
+        session = uow.session
+        held = (col(Meeting.state) == MeetingState.CLOSED.value, col(Meeting.held_on) >= start,
+                col(Meeting.held_on) <= end)
+        rows = session.exec(select(Meeting.kind, Meeting.chair, func.count()).where(*held)
+                            .group_by(Meeting.kind, Meeting.chair)).all()
+        by_kind: dict[str, int] = {}
+        by_chair: dict[str, dict[str, int]] = {}
+        for kind, chair, count in rows:
+            by_kind[kind] = by_kind.get(kind, 0) + count
+            by_chair.setdefault(chair, {})[kind] = count
+        decisions = session.exec(select(func.count()).select_from(Decision)
+                                 .join(Meeting, col(Meeting.id) == col(Decision.meeting)).where(*held)).one()
+        return MeetingCounts(start, end, by_kind, by_chair, int(decisions))
+

@@ -1,0 +1,112 @@
+"""District settings an admin may change: the sweep's thresholds and intake's auto-assignment.
+
+Each change is audited in the `setting` stream. Unknown keys are refused, so a typo never silently
+leaves a threshold at its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from coordination.domain.enums import Role, parse_category
+from coordination.domain.errors import InvalidInput
+from coordination.domain.sweep import SETTING_KEYS, SweepSettings
+from coordination.models import Setting
+from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.uow import UnitOfWork
+
+AUTO_ASSIGN_CATEGORIES = "intake.auto_assign_categories"  # "*" or a comma list of categories; empty: off
+AUTO_ASSIGN_AS = "intake.auto_assign_as"  # the secretariat person on whose authority intake assigns
+KNOWN_KEYS: dict[str, str] = {
+    **{key: f"sweep: {name.replace('_', ' ')}" for key, name in SETTING_KEYS.items()},
+    AUTO_ASSIGN_CATEGORIES: "intake: categories assigned at once to the routed unit (* for all, empty for none)",
+    AUTO_ASSIGN_AS: "intake: handle of the secretariat person in whose name auto-assignments are made",
+}
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    auto_assign_categories: frozenset[str] | None = None  # None: every category
+    auto_assign_as: str | None = None
+
+    def assigns(self, category: str) -> bool:
+        if not self.auto_assign_as:
+            return False
+        return self.auto_assign_categories is None or category in self.auto_assign_categories
+
+
+def _values(session: Session) -> dict[str, str]:
+    rows = session.exec(select(Setting).where(col(Setting.key).in_(list(KNOWN_KEYS)))).all()
+    return {row.key: row.value for row in rows}
+
+
+def sweep_settings(session: Session) -> SweepSettings:
+    values = _values(session)
+    overrides = {name: int(values[key]) for key, name in SETTING_KEYS.items() if key in values}
+    return SweepSettings(**overrides)
+
+
+def intake_settings(session: Session) -> IntakeSettings:
+    values = _values(session)
+    raw = values.get(AUTO_ASSIGN_CATEGORIES, "").strip()
+    if not raw:
+        return IntakeSettings(frozenset(), None)
+    categories = None if raw == "*" else frozenset(parse_category(c) for c in raw.split(",") if c.strip())
+    return IntakeSettings(categories, values.get(AUTO_ASSIGN_AS) or None)
+
+
+def _validated(session: Session, key: str, value: str) -> str:
+    value = value.strip()
+    if key in SETTING_KEYS:
+        if not value.isdigit() or int(value) < 1:
+            raise InvalidInput(f"{key} 必须是正整数", f"{key} must be a positive integer")
+        return str(int(value))
+    if key == AUTO_ASSIGN_CATEGORIES and value not in ("", "*"):
+        try:
+            return ",".join(parse_category(c) for c in value.replace("，", ",").split(",") if c.strip())
+        except ValueError as exc:
+            raise InvalidInput(f"未知问题类别 {exc}", f"unknown category {exc}") from None
+    if key == AUTO_ASSIGN_AS and value:
+        actor = load_actor(session, value)
+        if Role.SECRETARIAT not in actor.roles:
+            raise InvalidInput(f"{value} 不是专班办公室人员，不能以其名义交办",
+                               f"{value} is not in the secretariat and cannot assign")
+    return value
+
+
+def set_setting(uow: UnitOfWork, *, caller: Caller, key: str, value: str) -> dict[str, str]:
+    """Change one district setting (admin only); returns every setting now in force."""
+    if key not in KNOWN_KEYS:
+        raise InvalidInput(f"未知设置项 {key}（可选：{', '.join(KNOWN_KEYS)}）",
+                           f"unknown setting {key} (known: {', '.join(KNOWN_KEYS)})")
+    with uow:
+        session = uow.session
+        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="修改系统设置", en="change settings")
+        cleaned = _validated(session, key, value)
+        row = session.get(Setting, key) or Setting(key=key, value=cleaned)
+        row.value = cleaned
+        session.add(row)
+        append_event(session, stream_type="setting", stream_id=key, action="setting_set", caller=caller,
+                     changes={"value": cleaned})
+        session.flush()
+        current = _current(session)
+        uow.commit()
+        return current
+
+
+def _current(session: Session) -> dict[str, str]:
+    values = _values(session)
+    defaults: dict[str, Any] = {f.name: f.default for f in fields(SweepSettings)}
+    shown = {key: values.get(key, str(defaults[name])) for key, name in SETTING_KEYS.items()}
+    shown[AUTO_ASSIGN_CATEGORIES] = values.get(AUTO_ASSIGN_CATEGORIES, "")
+    shown[AUTO_ASSIGN_AS] = values.get(AUTO_ASSIGN_AS, "")
+    return shown
+
+
+def list_settings(uow: UnitOfWork) -> dict[str, str]:
+    """Every known setting with the value in force (defaults included)."""
+    with uow:
+        return _current(uow.session)

@@ -1,0 +1,34 @@
+"""What every flow needs: coord's database, and a caller stamped with this flow run's id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prefect.runtime import flow_run
+from sqlalchemy import Engine
+
+from coordination import config
+from coordination.db import make_engine
+from coordination.services.common import SYSTEM_HANDLE, Caller
+
+
+def origin() -> str:
+    """`flow-run:<id>` inside a flow run; `flow` when a flow's body runs without the engine (`.fn()`)."""
+    run_id = flow_run.get_id()
+    return f"flow-run:{run_id}" if run_id else "flow"
+
+
+def caller(handle: str = SYSTEM_HANDLE) -> Caller:
+    """The acting person (the built-in `system` unless named) at coord's clock (COORD_NOW respected)."""
+    return Caller(handle, config.now(), origin())
+
+
+@contextmanager
+def database(url: str | None = None) -> Iterator[Engine]:
+    """coord's database: `url`, else COORD_DATABASE_URL, else the user's default file."""
+    engine = make_engine(config.database_url(url))
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -1,0 +1,217 @@
+"""The outbox and its delivery to group robots: real HTTP servers on 127.0.0.1, started by each test."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from coordination import delivery
+from coordination.config import DISTRICT_TZ
+from coordination.domain.enums import Action, Difficulty
+from coordination.domain.errors import NotPermitted
+from coordination.domain.notices import Notice
+from coordination.services import outbox, sweep
+from coordination.uow import UnitOfWork
+from tests.flows.robot import BUSY, KEYWORD_REFUSED, OK, Robot, closed_port_url, running
+
+SECRET = "SEC0123456789abcdef"
+NO_WAIT: tuple[float, ...] = (0.0,)
+
+
+def local(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=DISTRICT_TZ).astimezone(UTC)
+
+
+def queue(d: Any, *notices: Notice) -> None:
+    with d.uow() as uow:
+        for notice in notices:
+            outbox.enqueue(uow.session, notice, caller=d.caller(d.system, origin="test"))
+        uow.commit()
+
+
+def notice(n: int, unit: str | None = None) -> Notice:
+    return Notice(key=f"test:{n}", kind="reminder", title=f"督办通知 {n}", unit=unit,
+                  body=f"#### 督办通知\n\n问题 Q-2024-{n:04d} 已超期，请即办理。")
+
+
+def deliver(d: Any, **options: Any) -> outbox.DeliveryReport:
+    options.setdefault("backoff_s", NO_WAIT)
+    return outbox.deliver(d.uow(), now=local(date(2024, 6, 12), 10), **options)
+
+
+def statuses(d: Any) -> dict[str, str]:
+    with d.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT key, status FROM outbox ORDER BY id")).all())
+
+
+def add_robot(d: Any, url: str, *, name: str = "全区调度群", kind: str = "dingtalk", secret: str | None = None,
+              unit: str | None = None) -> None:
+    outbox.add_webhook(d.uow(), caller=d.caller(d.admin), name=name, kind=kind, url=url, secret=secret, unit=unit)
+
+
+# ---- sending -------------------------------------------------------------------------------
+
+
+def test_a_signed_dingtalk_robot_receives_the_markdown_message(district: Any) -> None:
+    with running(Robot(secret=SECRET)) as robot:
+        add_robot(district, robot.url, secret=SECRET)
+        queue(district, notice(1))
+
+        report = deliver(district)
+
+    assert report.to_json()["delivered"] == 1
+    [body] = robot.received
+    assert body["msgtype"] == "markdown" and body["markdown"]["title"] == "督办通知 1"
+    assert "Q-2024-0001" in body["markdown"]["text"]
+    assert "&timestamp=" in robot.requests[0] and "&sign=" in robot.requests[0]
+    assert statuses(district) == {"test:1": "delivered"}
+
+
+def test_a_wecom_robot_receives_markdown_content(district: Any) -> None:
+    with running(Robot()) as robot:
+        add_robot(district, robot.url.replace("access_token", "key"), kind="wecom")
+        queue(district, notice(2))
+        deliver(district)
+
+    assert robot.received == [{"msgtype": "markdown", "markdown": {"content": notice(2).body}}]
+
+
+def test_a_robot_that_fails_first_and_succeeds_later_gets_the_message_once_in_one_run(district: Any) -> None:
+    with running(Robot(script=[BUSY, BUSY])) as robot:
+        add_robot(district, robot.url)
+        queue(district, notice(3))
+
+        report = deliver(district, tries=3)
+
+    assert len(robot.requests) == 3 and len(robot.received) == 1
+    assert report.delivered and report.complete
+
+
+def test_a_robot_that_is_down_leaves_messages_pending_and_a_later_run_delivers_each_exactly_once(
+    district: Any,
+) -> None:
+    add_robot(district, closed_port_url())
+    queue(district, *(notice(n) for n in range(1, 6)))
+
+    down = deliver(district, tries=2)
+
+    assert not down.complete and len(down.retry_later) == 5
+    assert set(statuses(district).values()) == {"pending"}
+    with running(Robot(script=[BUSY])) as robot:  # back, but still shaky at first
+        add_robot(district, robot.url)
+        first = deliver(district, tries=1)  # the busy answer holds back every message of that robot
+        second = deliver(district, tries=1)
+        third = deliver(district, tries=1)
+
+    assert len(first.delivered) == 0 and len(second.delivered) == 5 and third.claimed == 0
+    assert sorted(robot.texts()) == sorted(notice(n).body for n in range(1, 6))
+    assert set(statuses(district).values()) == {"delivered"}
+
+
+def test_a_refused_message_is_parked_as_failed_after_max_attempts_and_can_be_queued_again(district: Any) -> None:
+    with running(Robot(default=KEYWORD_REFUSED)) as robot:
+        add_robot(district, robot.url)
+        queue(district, notice(4))
+        reports = [deliver(district, max_attempts=3) for _ in range(4)]
+        assert [len(r.failed) for r in reports] == [0, 0, 1, 0]
+        assert statuses(district) == {"test:4": "failed"}
+
+        robot.default = OK
+        assert outbox.retry_failed(district.uow(), caller=district.caller(district.secretariat)) == 1
+        deliver(district)
+
+    assert statuses(district) == {"test:4": "delivered"} and len(robot.received) == 1
+
+
+def test_messages_go_to_their_units_robot_else_to_the_districts(district: Any) -> None:
+    with running(Robot()) as district_group, running(Robot()) as land_bureau:
+        add_robot(district, district_group.url)
+        add_robot(district, land_bureau.url, name="自然资源局工作群", unit=district.solving_unit)
+        queue(district, notice(1, unit=district.solving_unit), notice(2, unit=district.other_unit), notice(3))
+        deliver(district)
+
+    assert land_bureau.texts() == [notice(1).body]
+    assert district_group.texts() == [notice(2).body, notice(3).body]
+
+
+def test_without_any_robot_messages_wait_in_the_outbox(district: Any) -> None:
+    queue(district, notice(5))
+
+    report = deliver(district)
+
+    assert report.no_webhook and statuses(district) == {"test:5": "pending"}
+
+
+def test_a_message_held_by_a_running_delivery_is_not_claimed_by_another(district: Any) -> None:
+    queue(district, notice(6))
+    now = local(date(2024, 6, 12), 10)
+    first = outbox._claim(district.uow(), now=now, limit=10, lease=timedelta(minutes=10))
+    second = outbox._claim(district.uow(), now=now + timedelta(minutes=1), limit=10, lease=timedelta(minutes=10))
+    after_lease = outbox._claim(district.uow(), now=now + timedelta(minutes=11), limit=10,
+                                lease=timedelta(minutes=10))
+
+    assert [c.id for c in first] == [c.id for c in after_lease] and second == []
+
+
+def test_dingtalk_signature_matches_the_documented_algorithm() -> None:
+    url = delivery.signed_url("https://oapi.dingtalk.com/robot/send?access_token=abc", "SECtest", 1700000000000)
+    assert url == ("https://oapi.dingtalk.com/robot/send?access_token=abc&timestamp=1700000000000"
+                   "&sign=aZLLrriXgn05YbwaGR7knYsLeJADjr9NwLaNNKpxh4g%3D")
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+
+def test_an_assignment_writes_its_notice_in_the_same_commit(district: Any) -> None:
+    problem_id = district.raise_problem()
+    from coordination.domain.problem import ActionInput
+    from coordination.services import issues
+
+    issues.act(UnitOfWork(district.engine), caller=district.caller(district.secretariat),
+               problem_id=problem_id, action=Action.ASSIGN,
+               inputs=ActionInput(unit=district.solving_unit, difficulty=Difficulty.C))
+
+    with district.engine.connect() as conn:
+        [row] = conn.execute(text("SELECT key, kind, unit, mentions, origin FROM outbox")).all()
+    assert tuple(row) == (f"assign:{problem_id}:2", "assignment", district.solving_unit,
+                          '["赵经办（自然资源和规划局）"]', "cli")
+
+
+def test_a_refused_action_leaves_no_notice(district: Any) -> None:
+    problem_id = district.raise_problem()
+    from coordination.domain.problem import ActionInput
+    from coordination.services import issues
+
+    with pytest.raises(NotPermitted):
+        issues.act(UnitOfWork(district.engine), caller=district.caller(district.handler),
+                   problem_id=problem_id, action=Action.ASSIGN, inputs=ActionInput(unit=district.solving_unit))
+    assert statuses(district) == {}
+
+
+def test_the_sweeps_reminders_are_delivered_by_the_next_run(district: Any) -> None:
+    problem_id = district.raise_problem(now=local(date(2024, 6, 3)))
+    district.act(district.secretariat, problem_id, Action.ASSIGN, now=local(date(2024, 6, 3)),
+                 unit=district.solving_unit, difficulty=Difficulty.C)
+    sweep.sweep(district.uow(), caller=district.caller(district.system, local(date(2024, 6, 12), 7)))
+    with running(Robot()) as robot:
+        add_robot(district, robot.url, name="自然资源局工作群", unit=district.solving_unit)
+        deliver(district)
+
+    assignment, reminder = robot.texts()  # the 交办 notice queued at assignment, then the 督办 reminder
+    assert "交办" in assignment and problem_id in assignment
+    assert problem_id in reminder and "@钱局长（自然资源和规划局）" in reminder
+
+
+def test_only_an_admin_registers_robots_and_the_token_never_shows(district: Any) -> None:
+    with pytest.raises(NotPermitted):
+        outbox.add_webhook(district.uow(), caller=district.caller(district.secretariat), name="x", kind="wecom",
+                           url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456")
+    view = outbox.add_webhook(district.uow(), caller=district.caller(district.admin), name="全区调度群", kind="wecom",
+                              url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456")
+    assert view.to_json()["url"] == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd…"
+    with district.engine.connect() as conn:
+        payload = conn.execute(text("SELECT payload FROM audit_event WHERE stream_type = 'webhook'")).scalar_one()
+    assert "abcdef123456" not in payload
