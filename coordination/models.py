@@ -164,6 +164,12 @@ class AuditEvent(SQLModel, table=True):
     payload: str = Field(sa_type=Text)  # canonical JSON: {"changes": {...}, ...}
     prev_hash: str = Field(sa_type=String(64))
     hash: str = Field(sa_type=String(64))
+    # For problem events, the problem's facts right after the event, so that reports can read any
+    # past moment with plain SQL ("as of" the end of a period). Hashed like every other field.
+    level: int | None = None
+    lead_unit: str | None = Field(default=None, max_length=40)
+    due_date: date | None = None
+    on_time: bool | None = None
 
 
 class CalendarYear(SQLModel, table=True):

@@ -7,7 +7,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -83,6 +83,7 @@ def append_event(
     reason: str | None = None,
     extra: dict[str, Any] | None = None,
     seq: int | None = None,
+    facts: ProblemFactsAfter | None = None,
 ) -> AuditEvent:
     """Append one hash-chained event to its stream, in the caller's transaction."""
     last = session.exec(
@@ -108,12 +109,24 @@ def append_event(
         prev_hash=prev_hash,
         hash="",
     )
+    if facts is not None:
+        event.level, event.lead_unit, event.due_date, event.on_time = facts
     event.hash = event_hash(prev_hash, hashed_fields(event))
     session.add(event)
     return event
 
 
+class ProblemFactsAfter(NamedTuple):
+    """A problem's level, lead unit, due date and on-time flag right after an event."""
+
+    level: int
+    lead_unit: str | None
+    due_date: date | None
+    on_time: bool | None
+
+
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """The fields an event's hash covers, in plain JSON form (bulk writers build the same dict)."""
     return {
         "stream_type": event.stream_type,
         "stream_id": event.stream_id,
@@ -126,6 +139,10 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "origin": event.origin,
         "reason": event.reason,
         "payload": event.payload,
+        "level": event.level,
+        "lead_unit": event.lead_unit,
+        "due_date": event.due_date.isoformat() if event.due_date else None,
+        "on_time": event.on_time,
     }
 
 

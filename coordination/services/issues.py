@@ -39,7 +39,7 @@ from coordination.domain.workdays import WorkCalendar
 from coordination.models import AuditEvent, Problem, ProblemSequence, Project, RosterEntry, RoutingRule, Unit
 from coordination.services import outbox
 from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, append_event, load_actor, payload_of
+from coordination.services.common import Caller, ProblemFactsAfter, append_event, load_actor, payload_of
 from coordination.uow import UnitOfWork
 
 PROBLEM_STREAM = "problem"
@@ -222,11 +222,15 @@ def _apply(
     event = append_event(
         session, stream_type=PROBLEM_STREAM, stream_id=row.id, action=action.value, caller=caller,
         changes=to_json_value(changes), from_state=from_state, to_state=row.state, reason=reason,
-        extra=extra, seq=row.version,
+        extra=extra, seq=row.version, facts=facts_after(row),
     )
     session.flush()
     outbox.notify(session, event)  # the 交办 / 提级 notice, in the same commit as the change
     return row
+
+
+def facts_after(row: Problem) -> ProblemFactsAfter:
+    return ProblemFactsAfter(row.level, row.lead_unit, row.due_date, row.resolved_on_time)
 
 
 def _commit(uow: UnitOfWork, problem_id: str) -> None:
@@ -271,7 +275,8 @@ def raise_problem(
             session.add(row)
             session.flush()
             append_event(session, stream_type=PROBLEM_STREAM, stream_id=problem_id, action=Action.RAISE.value,
-                         caller=caller, changes=to_json_value(fields), to_state=State.SUBMITTED.value, seq=1)
+                         caller=caller, changes=to_json_value(fields), to_state=State.SUBMITTED.value, seq=1,
+                         facts=facts_after(row))
             calendar = work_calendar(session)
             _commit(uow, problem_id)
             return _view(row, calendar, caller.today)

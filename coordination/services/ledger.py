@@ -84,7 +84,7 @@ from coordination.models import (
 )
 from coordination.services import directory, issues, projects
 from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, hashed_fields, load_actor
+from coordination.services.common import Caller, ProblemFactsAfter, hashed_fields, load_actor
 from coordination.uow import UnitOfWork
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -989,6 +989,10 @@ class _EventRow:
     payload: str
     prev_hash: str
     hash: str
+    level: int | None = None
+    lead_unit: str | None = None
+    due_date: date | None = None
+    on_time: bool | None = None
 
 
 class _Events:
@@ -1015,11 +1019,11 @@ class _Events:
 
     def add(self, stream_type: str, stream_id: str, action: str, changes: dict[str, Any], *,
             from_state: str | None = None, to_state: str | None = None, reason: str | None = None,
-            extra: dict[str, Any] | None = None) -> None:
+            extra: dict[str, Any] | None = None, facts: ProblemFactsAfter | None = None) -> None:
         seq, prev = self._head(stream_type, stream_id)
         event = _EventRow(stream_type, stream_id, seq + 1, action, from_state, to_state, self.caller.handle,
                           self.caller.now, self.caller.origin, reason,
-                          canonical({"changes": changes, **(extra or {})}), prev, "")
+                          canonical({"changes": changes, **(extra or {})}), prev, "", *(facts or ()))
         event.hash = event_hash(prev, hashed_fields(cast(AuditEvent, event)))
         self.heads[stream_type, stream_id] = (event.seq, event.hash)
         self.rows.append(dict(vars(event)))
@@ -1098,13 +1102,20 @@ def _write(
             raise Conflict(f"问题 {problem.id} 在导入期间被他人修改，本次导入未生效",
                            f"{problem.id} changed during the import; nothing was applied")
         events.add(issues.PROBLEM_STREAM, problem.id, Action.ASSIGN.value, to_json_value(changes),
-                   from_state=problem.state, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON)
+                   from_state=problem.state, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON,
+                   facts=_assigned_facts(problem.level, changes))
         assigned.append(problem.id)
     events.write()
     return raised, assigned, len(events.rows) + len(work.new_projects)
 
 
 _SEQUENCE = ProblemSequence.__table__  # type: ignore[attr-defined]
+
+
+def _assigned_facts(level: int, changes: dict[str, Any]) -> ProblemFactsAfter:
+    due = changes.get("due_date")
+    return ProblemFactsAfter(level, changes.get("lead_unit"),
+                             date.fromisoformat(due) if isinstance(due, str) else due, None)
 
 
 def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], events: _Events,
@@ -1128,11 +1139,13 @@ def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], events:
         fields = {"id": problem_id, **item.fields, "version": 1}
         events.new_stream(issues.PROBLEM_STREAM, problem_id)
         # canonical() writes enums and dates in their JSON form, as append_event's callers pass them.
-        events.add(issues.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, to_state=State.SUBMITTED.value)
+        events.add(issues.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, to_state=State.SUBMITTED.value,
+                   facts=ProblemFactsAfter(1, None, None, None))
         if item.assign is not None:
             changes = {**item.assign, "version": 2}
             events.add(issues.PROBLEM_STREAM, problem_id, Action.ASSIGN.value, changes,
-                       from_state=State.SUBMITTED.value, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON)
+                       from_state=State.SUBMITTED.value, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON,
+                       facts=_assigned_facts(1, changes))
             fields = {**fields, **changes}
         rows.append({**_PROBLEM_DEFAULTS, **_db_values(fields)})
         if progress and (offset + 1) % _REPORT_EVERY == 0:

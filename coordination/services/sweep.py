@@ -50,7 +50,7 @@ from coordination.domain.workdays import WorkCalendar
 from coordination.models import Person, PersonRole, Project
 from coordination.services import outbox
 from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.services.common import Caller, ProblemFactsAfter, append_event, load_actor, require_role
 from coordination.services.settings import sweep_settings
 from coordination.uow import UnitOfWork
 
@@ -172,7 +172,8 @@ class _Batch:
             self.notices.append(escalation_digest(self.escalated, key=f"{prefix}:escalate", today=today))
 
     def event(self, *, problem_id: str, seq: int, prev_hash: str, action: str, state: str, to_state: str | None = None,
-              changes: dict[str, Any], reason: str | None = None, extra: dict[str, Any] | None = None) -> str:
+              changes: dict[str, Any], facts: ProblemFactsAfter, reason: str | None = None,
+              extra: dict[str, Any] | None = None) -> str:
         """Chain one event after `prev_hash`; `changes` and `extra` hold JSON values only."""
         # The same fields, in the same form, as services.common.hashed_fields hashes for one event.
         fields = {
@@ -180,9 +181,12 @@ class _Batch:
             "from_state": state, "to_state": to_state or state, "actor": self.caller.handle, "at": self._at,
             "origin": self.caller.origin, "reason": reason,
             "payload": canonical_plain({"changes": changes, **(extra or {})}),
+            "level": facts.level, "lead_unit": facts.lead_unit,
+            "due_date": facts.due_date.isoformat() if facts.due_date else None, "on_time": facts.on_time,
         }
         digest = event_hash_plain(prev_hash, fields)
-        self.events.append({**fields, "at": self.caller.now, "prev_hash": prev_hash, "hash": digest})
+        self.events.append({**fields, "at": self.caller.now, "due_date": facts.due_date, "prev_hash": prev_hash,
+                            "hash": digest})
         return digest
 
     def write(self, session: Session) -> None:
@@ -230,6 +234,10 @@ def _executemany(connection: Connection, statement: Any, rows: list[dict[str, An
     return int(result.rowcount)
 
 
+def _facts(row: Any, level: int) -> ProblemFactsAfter:
+    return ProblemFactsAfter(level, row.lead_unit, row.due_date, row.resolved_on_time)
+
+
 def _system_actor(session: Session, caller: Caller) -> Actor:
     actor = load_actor(session, caller.handle)
     if Role.SYSTEM not in actor.roles:
@@ -275,7 +283,8 @@ def _candidates(today: Thresholds, settings: SweepSettings) -> Any:
     )
     last_event = and_(EVENT.c.stream_type == "problem", EVENT.c.stream_id == p.id, EVENT.c.seq == p.version)
     return (
-        select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.light, p.missed_deadlines,
+        select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.resolved_on_time, p.light,
+               p.missed_deadlines,
                p.escalated_due, p.version, EVENT.c.hash.label("last_hash"))
         .select_from(PROBLEM.join(EVENT, last_event))
         .where(p.state.in_(_OPEN), or_(target.is_distinct_from(p.light), escalates))
@@ -374,13 +383,14 @@ def _plan_rows(
             if turned_red:
                 changes["missed_deadlines"] = missed
             prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=SweepAction.LIGHT_CHANGE,
-                               state=state, changes=changes, extra={"previous_light": light})
+                               state=state, changes=changes, facts=_facts(row, level),
+                               extra={"previous_light": light})
             result.light_changes.append(LightChange(row.id, light, new_value))
             if turned_red and state in _HANDLING:
                 version += 1
                 to = heads.get(row.lead_unit or "", [])
                 prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=SweepAction.REMIND,
-                                   state=state, changes={"version": version},
+                                   state=state, changes={"version": version}, facts=_facts(row, level),
                                    reason="已超过办结期限，督办责任单位",
                                    extra={"unit": row.lead_unit, "to": to, "due_date": to_json_value(row.due_date),
                                           "notice": f"sweep:{today.isoformat()}:{run}:remind:{row.lead_unit}"})
@@ -406,6 +416,7 @@ def _plan_rows(
                            "version": version}
                 prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=Action.ESCALATE.value,
                                    state=state, to_state=new_state, changes=changes, reason=reason,
+                                   facts=_facts(row, planned["level"]),
                                    extra={"automatic": why})
                 batch.escalated.append((_brief(row, projects, units), planned["level"], reason))
                 result.escalations.append(Escalation(row.id, level, planned["level"], why))
@@ -441,7 +452,8 @@ def chase_verifications(
             p = PROBLEM.c
             last_event = and_(EVENT.c.stream_type == "problem", EVENT.c.stream_id == p.id, EVENT.c.seq == p.version)
             rows = session.connection().execute(
-                select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.raised_by, p.resolved_on,
+                select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.resolved_on_time,
+                       p.raised_by, p.resolved_on,
                        p.version, EVENT.c.hash.label("last_hash"), EVENT.c.action.label("last_action"),
                        EVENT.c.at.label("last_at"))
                 .select_from(PROBLEM.join(EVENT, last_event))
@@ -461,6 +473,7 @@ def chase_verifications(
                 seq = row.version + 1
                 batch.event(problem_id=row.id, seq=seq, prev_hash=row.last_hash,
                             action=SweepAction.CHASE_VERIFICATION, state=row.state, changes={"version": seq},
+                            facts=_facts(row, row.level),
                             reason=f"申请办结已 {waited} 个工作日未销号，提醒核实",
                             extra={"resolved_on": to_json_value(row.resolved_on), "waited_working_days": waited})
                 batch.bumps.append({"b_id": row.id, "b_old_version": row.version, "b_version": seq})
