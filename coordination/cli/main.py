@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from coordination.cli import audit, calendar, issue, ledger, meeting, people, project, queue, setup, sweep
+from coordination.cli import audit, calendar, issue, ledger, meeting, people, project, queue, report, setup, sweep
 from coordination.cli.context import AppState, state
 from coordination.domain.errors import CoordError
 
@@ -108,6 +108,7 @@ app.add_typer(issue.app, name="issue")
 queue.register(app)
 sweep.register(app)
 app.add_typer(meeting.app, name="meeting")
+app.add_typer(report.app, name="report")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ledger.app, name="ledger")

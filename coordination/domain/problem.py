@@ -255,6 +255,9 @@ def plan(
                            pending_extension_days=None, extension_count=problem.extension_count + 1)
         case Action.ESCALATE:
             changes["level"] = problem.level + 1
+            if problem.due_date is not None and today > problem.due_date:
+                # Escalated for this missed deadline already: the sweep will not raise it again for it.
+                changes["escalated_due"] = problem.due_date
         case Action.RESOLVE:
             changes.update(resolved_by_unit=problem.lead_unit, resolved_on=today,
                            resolved_on_time=problem.due_date is None or today <= problem.due_date)

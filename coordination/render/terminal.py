@@ -80,6 +80,18 @@ def _field_grid(pairs: Sequence[tuple[str, RenderableType | str]]) -> Table:
     return grid
 
 
+def action_label(action: str, lang: str) -> str:
+    """The label of a transition-table action or of a scheduled job's own event."""
+    from coordination.domain.sweep import SweepAction
+
+    for kind in (Action, SweepAction):
+        try:
+            return label(kind(action), lang)
+        except ValueError:
+            continue
+    return action
+
+
 def timeline_table(events: Sequence[dict[str, Any]], lang: str, *, with_origin: bool = False) -> Table:
     table = Table(title=word("timeline", lang), header_style="bold", title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False)
@@ -88,10 +100,7 @@ def timeline_table(events: Sequence[dict[str, Any]], lang: str, *, with_origin: 
         table.add_column(word(key, lang), overflow="fold", no_wrap=key in ("seq", "time", "actor"),
                          min_width=12 if key == "reason" else None)
     for event in events:
-        try:
-            action = label(Action(event["action"]), lang)
-        except ValueError:
-            action = event["action"]
+        action = action_label(event["action"], lang)
         move = ""
         if event.get("to_state") and event.get("from_state") != event.get("to_state"):
             before = label(State(event["from_state"]), lang) if event.get("from_state") else ""

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from coordination.config import DISTRICT_TZ
-from coordination.domain.enums import Action, Difficulty, ProjectLevel, Role, UnitKind
+from coordination.domain.enums import Action, Difficulty, ProjectKind, ProjectLevel, Role, UnitKind
 from coordination.domain.errors import Conflict
+from coordination.domain.investment import YearMonth
+from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.domain.problem import ActionInput
 from coordination.models import Problem, Setting, Unit
-from coordination.services import directory, issues
-from coordination.services.common import Caller
+from coordination.services import directory, issues, meetings, projects, sweep
+from coordination.services.common import SYSTEM_HANDLE, Caller
 from coordination.uow import UnitOfWork
 
 SECRETARIAT_HANDLE = "wang.mishu"
@@ -160,8 +163,10 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str) -> DemoR
         directory.add_unit(UnitOfWork(engine), caller=setup, code=code, name=name, kind=kind)
     for handle, name, unit, roles in PEOPLE:
         directory.add_person(UnitOfWork(engine), caller=setup, handle=handle, name=name, unit=unit, roles=list(roles))
+    year = now.astimezone(DISTRICT_TZ).year
     for spec in PROJECTS:
-        directory.add_project(UnitOfWork(engine), caller=setup, **spec)
+        directory.add_project(UnitOfWork(engine), caller=setup, **spec,
+                              details=_investment(spec["code"], year))
     for category, unit in ROUTES.items():
         directory.set_route(UnitOfWork(engine), caller=setup, category=category, unit=unit)
 
@@ -176,11 +181,64 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str) -> DemoR
             issues.act(UnitOfWork(engine), caller=Caller(actor, moment, origin="demo"), problem_id=view.id,
                        action=action, inputs=inputs)
 
+    _progress(engine, now, rng)
+    _meeting(engine, start, at)
+    # This morning's sweep: lights, 督办 reminders, automatic escalation.
+    sweep.sweep(UnitOfWork(engine), caller=Caller(SYSTEM_HANDLE, now, origin="demo"))
+
     with UnitOfWork(engine) as uow:
         uow.session.add(Setting(key=DEMO_MARKER, value=str(seed)))
         problems = uow.session.exec(select(func.count()).select_from(Problem)).one()
         uow.commit()
     return DemoResult(len(UNITS), len(PEOPLE), len(PROJECTS), problems, SECRETARIAT_HANDLE, False)
+
+
+YI = 100_000_000  # 元 in one 亿元
+
+
+def _investment(code: str, year: int) -> directory.InvestmentDetails:
+    """Each project's plan: an industrial park, a sewage works, a factory base."""
+    kinds = {"P-001": (ProjectKind.INDUSTRY, 48 * YI, 12 * YI, date(year, 3, 1), date(year, 3, 18)),
+             "P-002": (ProjectKind.INFRASTRUCTURE, 3 * YI, 2 * YI, date(year, 5, 1), date(year, 6, 10)),
+             "P-003": (ProjectKind.INDUSTRY, 26 * YI, 8 * YI, date(year, 9, 1), None)}
+    kind, total, annual, planned_start, actual_start = kinds[code]
+    return directory.InvestmentDetails(kind=kind, total_investment_yuan=total, planned_start=planned_start,
+                                       actual_start=actual_start, in_stats=actual_start is not None,
+                                       plan_year=year, annual_plan_yuan=annual)
+
+
+def _progress(engine: Engine, now: datetime, rng: random.Random) -> None:
+    """Monthly completed investment, January to last month, recorded by the secretariat."""
+    today = now.astimezone(DISTRICT_TZ).date()
+    recorder = Caller(SECRETARIAT_HANDLE, now, origin="demo")
+    monthly = {"P-001": 85_000_000, "P-002": 14_000_000, "P-003": 30_000_000}
+    first_month = {"P-001": 3, "P-002": 6, "P-003": 10}
+    for code, amount in monthly.items():
+        for month in range(first_month[code], today.month):
+            done = int(amount * rng.uniform(0.6, 1.2)) // 10_000 * 10_000
+            projects.record_progress(UnitOfWork(engine), caller=recorder, code=code,
+                                     month=YearMonth(today.year, month), completed_yuan=done)
+
+
+def _meeting(engine: Engine, start: date, at: Callable[..., datetime]) -> None:
+    """Last week's task-force consultation decided one escalated problem."""
+    with UnitOfWork(engine, write=False) as uow:
+        waiting = uow.session.exec(select(Problem.id).where(Problem.state == "on_agenda", Problem.level == 2)
+                                   .order_by(col(Problem.id))).all()
+    if not waiting:
+        return
+    day = 34
+    chair = Caller(SECRETARIAT_HANDLE, at(day - 1), origin="demo")
+    held_on = at(day).astimezone(DISTRICT_TZ).date()
+    meeting = meetings.plan_meeting(UnitOfWork(engine), caller=chair, kind=MeetingKind.TASK_FORCE,
+                                    held_on=held_on, chair=SECRETARIAT_HANDLE)
+    chair = Caller(SECRETARIAT_HANDLE, at(day), origin="demo")
+    meetings.start_meeting(UnitOfWork(engine), caller=chair, meeting_id=meeting.id)
+    for problem_id in waiting:
+        meetings.decide(UnitOfWork(engine), caller=chair, meeting_id=meeting.id, problem_id=problem_id,
+                        decision=DecisionInput(Outcome.ASSIGN, "供电公司牵头，产业园配合，两周内完成线路走廊协调",
+                                               unit="GDGS", co_units=("DQY",), due=held_on + timedelta(days=14)))
+    meetings.close_meeting(UnitOfWork(engine), caller=chair, meeting_id=meeting.id)
 
 
 def _calendar_days(working_days: int) -> int:

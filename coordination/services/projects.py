@@ -30,13 +30,13 @@ from coordination.domain.investment import (
     project_figures,
 )
 from coordination.models import Project, ProjectPlan, ProjectProgress, RosterEntry, Setting
-from coordination.services import directory
+from coordination.services import directory, settings
 from coordination.services.common import Caller, append_event, load_actor, require_role
 from coordination.uow import UnitOfWork
 
 PROJECT_STREAM = "project"
-YELLOW_KEY = "projects.yellow_points"
-RED_KEY = "projects.red_points"
+YELLOW_KEY = settings.PROJECT_YELLOW
+RED_KEY = settings.PROJECT_RED
 
 
 # ---- settings ------------------------------------------------------------------------------

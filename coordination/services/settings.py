@@ -7,6 +7,7 @@ leaves a threshold at its default.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,10 +21,17 @@ from coordination.uow import UnitOfWork
 
 AUTO_ASSIGN_CATEGORIES = "intake.auto_assign_categories"  # "*" or a comma list of categories; empty: off
 AUTO_ASSIGN_AS = "intake.auto_assign_as"  # the secretariat person on whose authority intake assigns
+PROJECT_YELLOW = "projects.yellow_points"
+PROJECT_RED = "projects.red_points"
+REPORTS_FOLDER = "reports.folder"
+
 KNOWN_KEYS: dict[str, str] = {
     **{key: f"sweep: {name.replace('_', ' ')}" for key, name in SETTING_KEYS.items()},
     AUTO_ASSIGN_CATEGORIES: "intake: categories assigned at once to the routed unit (* for all, empty for none)",
     AUTO_ASSIGN_AS: "intake: handle of the secretariat person in whose name auto-assignments are made",
+    PROJECT_YELLOW: "projects: points behind 序时进度 from which a project shows yellow (default 10)",
+    PROJECT_RED: "projects: points behind 序时进度 beyond which a project shows red (default 30)",
+    REPORTS_FOLDER: "reports: folder the scheduled report flows write their files to",
 }
 
 
@@ -69,6 +77,16 @@ def _validated(session: Session, key: str, value: str) -> str:
             return ",".join(parse_category(c) for c in value.replace("，", ",").split(",") if c.strip())
         except ValueError as exc:
             raise InvalidInput(f"未知问题类别 {exc}", f"unknown category {exc}") from None
+    if key in (PROJECT_YELLOW, PROJECT_RED):
+        try:
+            points = Decimal(value)
+        except InvalidOperation:
+            raise InvalidInput(f"{key} 必须是数字（百分点）", f"{key} must be a number of points") from None
+        if not 0 < points <= 100:
+            raise InvalidInput(f"{key} 必须在 0 到 100 之间", f"{key} must be between 0 and 100")
+        return format(points.normalize(), "f")
+    if key == REPORTS_FOLDER and not value:
+        raise InvalidInput("报告目录不能为空", "the reports folder must not be empty")
     if key == AUTO_ASSIGN_AS and value:
         actor = load_actor(session, value)
         if Role.SECRETARIAT not in actor.roles:

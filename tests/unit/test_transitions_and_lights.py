@@ -224,7 +224,16 @@ def test_dispute_window_does_not_run_over_the_golden_week(calendar: WorkCalendar
 def test_escalation_rises_one_rung(calendar: WorkCalendar) -> None:
     changes = plan(Action.ESCALATE, SYSTEM, facts(State.IN_PROGRESS, level=Level.L4),
                    ActionInput(reason="逾期超过10个工作日"), today=date(2024, 7, 10), calendar=calendar)
-    assert changes == {"state": State.ON_AGENDA, "level": 5}
+    assert changes["state"] is State.ON_AGENDA and changes["level"] == 5
+
+
+def test_escalating_after_the_deadline_counts_as_that_deadlines_escalation(calendar: WorkCalendar) -> None:
+    overdue = plan(Action.ESCALATE, SYSTEM, facts(State.IN_PROGRESS, due_date=date(2024, 7, 1)),
+                   ActionInput(reason="逾期未办"), today=date(2024, 7, 10), calendar=calendar)
+    assert overdue["escalated_due"] == date(2024, 7, 1)
+    early = plan(Action.ESCALATE, SYSTEM, facts(State.IN_PROGRESS, due_date=date(2024, 7, 31)),
+                 ActionInput(reason="需专班会商"), today=date(2024, 7, 10), calendar=calendar)
+    assert "escalated_due" not in early
 
 
 def test_l5_is_the_top_of_the_ladder(calendar: WorkCalendar) -> None:

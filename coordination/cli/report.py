@@ -1,0 +1,104 @@
+"""`coord report weekly|monthly|quarterly|annual`: 周汇报、月分析、季调度、年度总结."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coordination.cli.context import AppState, JsonOption, fail, state
+from coordination.domain.periods import Cadence, Period, last_complete, parse_period
+
+app = typer.Typer(help="报告：周汇报、月分析、季调度、年度总结 / reports.", no_args_is_help=True)
+
+FORMATS = ("table", "md", "json", "xlsx", "docx")
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table | md | json | xlsx | docx")]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="输出文件 / output file")]
+
+
+def _period(app_state: AppState, cadence: Cadence, text: str | None) -> Period:
+    return parse_period(cadence, text) if text else last_complete(cadence, app_state.today())
+
+
+def _run(ctx: typer.Context, cadence: Cadence, period_text: str | None, format_: str, out: Path | None,
+         as_json: bool) -> None:
+    from coordination.render import report as render
+    from coordination.services import reports
+
+    app_state = state(ctx)
+    if as_json:
+        format_ = "json"
+    if format_ not in FORMATS:
+        fail(f"不支持的格式 {format_}（可选 {'、'.join(FORMATS)}）", f"unsupported format {format_}")
+    if format_ in ("xlsx", "docx") and out is None:
+        fail(f"{format_} 格式需要 --out 指定输出文件", f"--format {format_} needs --out FILE")
+    period = _period(app_state, cadence, period_text)
+    data = reports.build(app_state.reader(), cadence=cadence, period=period).to_json()
+    doc = render.document(data, app_state.lang)
+    if format_ == "json":
+        if out is not None:
+            import json
+
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            app_state.emit_json(data)
+    elif format_ == "md":
+        text = render.markdown(doc, app_state.lang)
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        else:
+            app_state.out.print(text, soft_wrap=True, markup=False, highlight=False)
+    elif format_ == "xlsx":
+        assert out is not None
+        render.xlsx(doc, out, app_state.lang)
+    elif format_ == "docx":
+        assert out is not None
+        render.docx(doc, out, app_state.lang)
+    else:
+        for part in render.terminal(doc, data, app_state.lang):
+            app_state.out.print(part)
+    if out is not None:
+        app_state.note(app_state.t(f"{doc.title}（{period.name}）已写入 {out}", f"{doc.title} ({period.name}) → {out}"))
+
+
+@app.command()
+def weekly(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", help="如 2024-W15；默认上一个完整周")] = None,
+    format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
+) -> None:
+    """周汇报 / the weekly report."""
+    _run(ctx, Cadence.WEEKLY, week, format_, out, as_json)
+
+
+@app.command()
+def monthly(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="如 2024-04；默认上一个完整月")] = None,
+    format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
+) -> None:
+    """月分析 / the monthly analysis."""
+    _run(ctx, Cadence.MONTHLY, month, format_, out, as_json)
+
+
+@app.command()
+def quarterly(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="如 2024Q2；默认上一个完整季度")] = None,
+    format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
+) -> None:
+    """季调度 / the quarterly dispatch."""
+    _run(ctx, Cadence.QUARTERLY, quarter, format_, out, as_json)
+
+
+@app.command()
+def annual(
+    ctx: typer.Context,
+    year: Annotated[str | None, typer.Option("--year", help="如 2023；默认上一年")] = None,
+    format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
+) -> None:
+    """年度总结数据（填写总结中的“××”） / the annual figures."""
+    _run(ctx, Cadence.ANNUAL, year, format_, out, as_json)

@@ -1,0 +1,558 @@
+"""Reports from the audit events, "as of" the end of their period: later events never change them.
+
+Every figure comes from set-based queries: one query reads each problem's facts after its last event
+before an instant (state, level, lead unit, due date, as the events record them), another reads the
+events of the period; Python only tallies the rows those queries return.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, func, select
+from sqlmodel import SQLModel
+
+from coordination.config import DISTRICT_TZ
+from coordination.domain.enums import Action, Level, Light, State
+from coordination.domain.meetings import MeetingKind, MeetingState, minutes_number
+from coordination.domain.periods import Cadence, Period, trailing
+from coordination.domain.reports import (
+    OPEN_VALUES,
+    Durations,
+    Tally,
+    WorkingDayIndex,
+    is_overdue,
+    light_on,
+    rate,
+)
+from coordination.domain.workdays import WorkCalendar
+from coordination.services.calendar import work_calendar
+from coordination.uow import UnitOfWork
+
+EVENT: Table = SQLModel.metadata.tables["audit_event"]
+PROBLEM: Table = SQLModel.metadata.tables["problem"]
+MEETING: Table = SQLModel.metadata.tables["meeting"]
+DECISION: Table = SQLModel.metadata.tables["decision"]
+PERSON: Table = SQLModel.metadata.tables["person"]
+UNIT: Table = SQLModel.metadata.tables["unit"]
+PROJECT: Table = SQLModel.metadata.tables["project"]
+ROSTER: Table = SQLModel.metadata.tables["roster_entry"]
+
+UNASSIGNED = "—"
+COUNTED_ACTIONS = (Action.RAISE, Action.VERIFY, Action.ESCALATE, Action.REJECT, Action.REOPEN)
+
+
+def instant(day: date) -> datetime:
+    """The first instant of a district calendar day, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=DISTRICT_TZ).astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(DISTRICT_TZ).date()
+
+
+# ---- facts read from the events --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A problem after its last event before some instant."""
+
+    state: str
+    level: int
+    lead_unit: str | None
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class Static:
+    """What never changes about a problem."""
+
+    project: str
+    title: str
+    category: str
+    raised_on: date
+
+
+def snapshot(connection: Connection, before: datetime) -> dict[str, Facts]:
+    """Every problem's facts after its last event strictly before `before`."""
+    e = EVENT.c
+    last = (
+        select(e.stream_id.label("pid"), func.max(e.seq).label("seq"))
+        .where(e.stream_type == "problem", e.at < before)
+        .group_by(e.stream_id)
+        .subquery("last_event")
+    )
+    snap = EVENT.alias("snap")
+    rows = connection.execute(
+        select(snap.c.stream_id, snap.c.to_state, snap.c.level, snap.c.lead_unit, snap.c.due_date)
+        .join(last, and_(snap.c.stream_type == "problem", snap.c.stream_id == last.c.pid,
+                         snap.c.seq == last.c.seq))
+    )
+    return {pid: Facts(state, level or 1, unit, due) for pid, state, level, unit, due in rows}
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One counted event of the period, with the problem's facts right after it."""
+
+    pid: str
+    action: str
+    seq: int
+    at: datetime
+    level: int
+    lead_unit: str | None
+    on_time: bool | None
+
+
+def happenings(connection: Connection, start: datetime, end: datetime,
+               actions: Iterable[Action] = COUNTED_ACTIONS) -> list[Happening]:
+    e = EVENT.c
+    rows = connection.execute(
+        select(e.stream_id, e.action, e.seq, e.at, e.level, e.lead_unit, e.on_time)
+        .where(e.stream_type == "problem", e.action.in_([a.value for a in actions]), e.at >= start, e.at < end)
+        .order_by(e.stream_id, e.seq)
+    )
+    return [Happening(pid, action, seq, _aware(at), level or 1, unit, on_time)
+            for pid, action, seq, at, level, unit, on_time in rows]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def statics(connection: Connection) -> dict[str, Static]:
+    p = PROBLEM.c
+    rows = connection.execute(select(p.id, p.project, p.title, p.category, p.raised_on))
+    return {pid: Static(project, title, category, raised_on) for pid, project, title, category, raised_on in rows}
+
+
+def _names(connection: Connection, table: Table, key: str, value: str) -> dict[str, str]:
+    return {k: v for k, v in connection.execute(select(table.c[key], table.c[value]))}
+
+
+# ---- report models ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One line of the three lists and of the queues."""
+
+    id: str
+    project: str
+    project_name: str
+    title: str
+    category: str
+    state: str
+    level: int
+    lead_unit: str | None
+    lead_unit_name: str | None
+    due_date: date | None
+    light: Light | None
+    raised_on: date
+    closed_on: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "project": self.project, "project_name": self.project_name, "title": self.title,
+            "category": self.category, "state": self.state, "level": self.level, "lead_unit": self.lead_unit,
+            "lead_unit_name": self.lead_unit_name, "due_date": self.due_date.isoformat() if self.due_date else None,
+            "light": self.light.value if self.light else None, "raised_on": self.raised_on.isoformat(),
+            "closed_on": self.closed_on.isoformat() if self.closed_on else None,
+        }
+
+
+@dataclass(frozen=True)
+class Slice:
+    key: str
+    name: str
+    tally: Tally
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, **self.tally.to_json()}
+
+
+@dataclass
+class ProblemSection:
+    """The problem figures of one period."""
+
+    total: Tally
+    by_unit: list[Slice]
+    by_category: list[Slice]
+    by_level: list[Slice]
+    durations: Durations
+    lights: dict[str, int]
+    new_list: list[Brief]
+    in_hand_list: list[Brief]
+    closed_list: list[Brief]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "totals": self.total.to_json(),
+            "days_to_close": self.durations.to_json(),
+            "lights": self.lights,
+            "by_unit": [s.to_json() for s in self.by_unit],
+            "by_category": [s.to_json() for s in self.by_category],
+            "by_level": [s.to_json() for s in self.by_level],
+            "lists": {
+                "new": [b.to_json() for b in self.new_list],
+                "in_hand": [b.to_json() for b in self.in_hand_list],
+                "closed": [b.to_json() for b in self.closed_list],
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    id: str
+    kind: str
+    held_on: date
+    chair: str
+    chair_name: str
+    minutes_number: str | None
+    decisions: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "date": self.held_on.isoformat(), "chair": self.chair,
+                "chair_name": self.chair_name, "minutes_number": self.minutes_number, "decisions": self.decisions}
+
+
+@dataclass(frozen=True)
+class Queue:
+    owner: str  # a leader's handle, or "task-force"
+    owner_name: str
+    from_level: int
+    items: list[Brief]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"owner": self.owner, "owner_name": self.owner_name, "from_level": self.from_level,
+                "items": [b.to_json() for b in self.items]}
+
+
+@dataclass
+class Report:
+    """One report: its period, when it was computed "as of", and its sections as plain data."""
+
+    cadence: Cadence
+    period: Period
+    as_of: datetime
+    problems: ProblemSection
+    meetings: list[MeetingLine]
+    queues: list[Queue]
+    trend: list[dict[str, Any]] = field(default_factory=list)
+    ranking: list[dict[str, Any]] = field(default_factory=list)
+    projects: dict[str, Any] | None = None
+    dispatch: list[dict[str, Any]] = field(default_factory=list)
+    annual: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "cadence": self.cadence.value,
+            "period": {"name": self.period.name, "first": self.period.first.isoformat(),
+                       "last": self.period.last.isoformat(), "label": self.period.zh()},
+            "as_of": self.as_of.isoformat(),
+            "problems": self.problems.to_json(),
+            "meetings": {"held": [m.to_json() for m in self.meetings],
+                         "count": len(self.meetings),
+                         "decisions": sum(m.decisions for m in self.meetings)},
+            "queues": [q.to_json() for q in self.queues],
+        }
+        if self.cadence in (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.ANNUAL):
+            data["trend"] = self.trend
+            data["ranking"] = self.ranking
+            data["projects"] = self.projects
+        if self.cadence is Cadence.QUARTERLY:
+            data["dispatch"] = self.dispatch
+        if self.cadence is Cadence.ANNUAL:
+            data["annual"] = self.annual
+        return data
+
+
+# ---- computing -------------------------------------------------------------------------------
+
+
+class _Context:
+    """Names and statics read once per report."""
+
+    def __init__(self, connection: Connection, calendar: WorkCalendar) -> None:
+        self.connection = connection
+        self.calendar = calendar
+        self.statics = statics(connection)
+        self.units = _names(connection, UNIT, "code", "name")
+        self.projects = _names(connection, PROJECT, "code", "name")
+        self.people = _names(connection, PERSON, "handle", "name")
+
+    def brief(self, pid: str, facts: Facts, light: Light | None = None, closed_on: date | None = None) -> Brief:
+        static = self.statics[pid]
+        return Brief(pid, static.project, self.projects.get(static.project, static.project), static.title,
+                     static.category, facts.state, facts.level, facts.lead_unit,
+                     self.units.get(facts.lead_unit or ""), facts.due_date, light, static.raised_on, closed_on)
+
+
+def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection, dict[str, Facts]]:
+    connection, calendar = context.connection, context.calendar
+    start, end = instant(period.first), instant(period.last + timedelta(days=1))
+    at_start = snapshot(connection, start)
+    at_end = snapshot(connection, end)
+    events = happenings(connection, start, end)
+    yellow_until = calendar.add_working_days(period.last, 3).day
+
+    total = Tally()
+    by_unit: dict[str, Tally] = defaultdict(Tally)
+    by_category: dict[str, Tally] = defaultdict(Tally)
+    by_level: dict[int, Tally] = defaultdict(Tally)
+
+    def slices(pid: str, unit: str | None, level: int) -> tuple[Tally, ...]:
+        return (total, by_unit[unit or UNASSIGNED], by_category[context.statics[pid].category], by_level[level])
+
+    for pid, facts in at_start.items():
+        if facts.state in OPEN_VALUES:
+            for tally in slices(pid, facts.lead_unit, facts.level):
+                tally.in_hand_start += 1
+    in_hand: list[Brief] = []
+    lights: dict[str, int] = {light.value: 0 for light in Light} | {"none": 0}
+    for pid, facts in at_end.items():
+        if facts.state not in OPEN_VALUES:
+            continue
+        overdue = is_overdue(facts.due_date, period.last)
+        for tally in slices(pid, facts.lead_unit, facts.level):
+            tally.in_hand_end += 1
+            tally.overdue += overdue
+        light = light_on(period.last, facts.due_date, yellow_until)
+        lights[light.value if light else "none"] += 1
+        in_hand.append(context.brief(pid, facts, light))
+
+    new_list: list[Brief] = []
+    last_verify: dict[str, Happening] = {}
+    escalated: dict[int, set[str]] = defaultdict(set)  # id(tally) → problem ids, for distinct counts
+    tallies_by_id: dict[int, Tally] = {}
+    for event in events:
+        facts_now = at_end.get(event.pid)
+        if event.action == Action.RAISE.value:
+            facts = facts_now or Facts(State.SUBMITTED.value, 1, None, None)
+            for tally in slices(event.pid, facts.lead_unit, facts.level):
+                tally.new += 1
+            new_list.append(context.brief(event.pid, facts))
+        elif event.action == Action.VERIFY.value:
+            last_verify[event.pid] = event
+        elif event.action == Action.ESCALATE.value:
+            for tally in slices(event.pid, event.lead_unit, event.level):
+                tally.escalations += 1
+                escalated[id(tally)].add(event.pid)
+                tallies_by_id[id(tally)] = tally
+        else:  # reject, reopen
+            for tally in slices(event.pid, event.lead_unit, event.level):
+                tally.reopened += 1
+    for key, pids in escalated.items():
+        tallies_by_id[key].escalated_problems = len(pids)
+
+    closed_list: list[Brief] = []
+    closings: list[tuple[date, date]] = []
+    for pid, event in sorted(last_verify.items()):
+        closed_on = local_day(event.at)
+        for tally in slices(pid, event.lead_unit, event.level):
+            tally.closed += 1
+            tally.closed_on_time += bool(event.on_time)
+        facts = at_end.get(pid) or Facts(State.CLOSED.value, event.level, event.lead_unit, None)
+        closed_list.append(context.brief(pid, facts, closed_on=closed_on))
+        closings.append((context.statics[pid].raised_on, closed_on))
+
+    first_raised = min((raised for raised, _ in closings), default=period.first)
+    index = WorkingDayIndex(calendar, first_raised, period.last)
+    section = ProblemSection(
+        total=total,
+        by_unit=[Slice(k, context.units.get(k, "未交办" if k == UNASSIGNED else k), t)
+                 for k, t in sorted(by_unit.items())],
+        by_category=[Slice(k, k, t) for k, t in sorted(by_category.items())],
+        by_level=[Slice(f"L{k}", f"L{k}", t) for k, t in sorted(by_level.items())],
+        durations=Durations(tuple(index.between(raised, closed) for raised, closed in closings)),
+        lights=lights,
+        new_list=sorted(new_list, key=lambda b: b.id),
+        in_hand_list=sorted(in_hand, key=_urgency),
+        closed_list=closed_list,
+    )
+    return section, at_end
+
+
+def _urgency(brief: Brief) -> tuple[int, date, int, str]:
+    return (0 if brief.due_date else 1, brief.due_date or date.max, -brief.level, brief.id)
+
+
+def _meetings(context: _Context, period: Period) -> list[MeetingLine]:
+    m, d = MEETING.c, DECISION.c
+    decisions = (select(d.meeting, func.count().label("n")).group_by(d.meeting).subquery("decided"))
+    rows = context.connection.execute(
+        select(m.id, m.kind, m.held_on, m.chair, m.minutes_year, m.minutes_number, decisions.c.n)
+        .outerjoin(decisions, decisions.c.meeting == m.id)
+        .where(m.state == MeetingState.CLOSED.value, m.held_on >= period.first, m.held_on <= period.last)
+        .order_by(m.held_on, m.id)
+    )
+    return [MeetingLine(mid, kind, held_on, chair, context.people.get(chair, chair),
+                        minutes_number(year, number) if year and number else None, n or 0)
+            for mid, kind, held_on, chair, year, number, n in rows]
+
+
+def _queues(context: _Context, in_hand: list[Brief]) -> list[Queue]:
+    """The task force's L2 queue, each linked leader's L3+ queue, the principal's L4+ queue."""
+    escalated = [b for b in in_hand if b.level >= Level.L2]
+    queues = [Queue("task-force", "专班", 2, [b for b in escalated if b.level == Level.L2])]
+    r = ROSTER.c
+    linked: dict[str, set[str]] = defaultdict(set)
+    for project, leader in context.connection.execute(select(r.project, r.ref).where(r.part == "leader")):
+        linked[leader].add(project)
+    for leader in sorted(linked):
+        items = [b for b in escalated if b.level >= Level.L3 and b.project in linked[leader]]
+        queues.append(Queue(leader, context.people.get(leader, leader), 3, items))
+    queues.append(Queue("principal", "区主要领导", 4, [b for b in escalated if b.level >= Level.L4]))
+    return queues
+
+
+def _trend(context: _Context, period: Period, months: int = 6) -> list[dict[str, Any]]:
+    """New, closed, escalated and in hand at each month end, over the last months (oldest first)."""
+    periods = trailing(period if period.cadence is Cadence.MONTHLY else _month_of(period.last), months)
+    start = instant(periods[0].first)
+    end = instant(periods[-1].last + timedelta(days=1))
+    in_hand = sum(1 for facts in snapshot(context.connection, start).values() if facts.state in OPEN_VALUES)
+    e = EVENT.c
+    rows = context.connection.execute(
+        select(e.stream_id, e.action, e.from_state, e.to_state, e.at)
+        .where(e.stream_type == "problem", e.at >= start, e.at < end,
+               e.action.in_([Action.RAISE.value, Action.VERIFY.value, Action.ESCALATE.value,
+                             Action.EXPLAIN.value, Action.WITHDRAW.value, Action.REOPEN.value]))
+    ).all()
+    buckets: dict[str, dict[str, Any]] = {
+        p.name: {"period": p.name, "new": 0, "closed": 0, "escalations": 0, "delta": 0, "_closed": set()}
+        for p in periods
+    }
+    for pid, action, before, after, at in rows:
+        bucket = buckets[f"{local_day(_aware(at)).year}-{local_day(_aware(at)).month:02d}"]
+        if action == Action.RAISE.value:
+            bucket["new"] += 1
+        elif action == Action.VERIFY.value:
+            bucket["_closed"].add(pid)
+        elif action == Action.ESCALATE.value:
+            bucket["escalations"] += 1
+        was_open, is_open_now = before in OPEN_VALUES, after in OPEN_VALUES
+        bucket["delta"] += int(is_open_now and not was_open) - int(was_open and not is_open_now)
+    trend: list[dict[str, Any]] = []
+    for p in periods:
+        bucket = buckets[p.name]
+        start_hand = in_hand
+        in_hand += bucket["delta"]
+        closed = len(bucket["_closed"])
+        trend.append({"period": p.name, "new": bucket["new"], "closed": closed,
+                      "escalations": bucket["escalations"], "in_hand_start": start_hand, "in_hand_end": in_hand,
+                      "closure_rate": rate(closed, start_hand + bucket["new"])})
+    return trend
+
+
+def _month_of(day: date) -> Period:
+    from coordination.domain.periods import period_containing
+
+    return period_containing(Cadence.MONTHLY, day)
+
+
+def _ranking(section: ProblemSection) -> list[dict[str, Any]]:
+    """Units ranked by closure rate, then on-time rate, then the number closed."""
+    ranked = [s for s in section.by_unit if s.key != UNASSIGNED and (s.tally.closed or s.tally.in_hand_end
+                                                                    or s.tally.new or s.tally.in_hand_start)]
+    ranked.sort(key=lambda s: (-(s.tally.closure_rate or 0), -(s.tally.on_time_rate or 0), -s.tally.closed, s.key))
+    return [{"rank": i, **s.to_json()} for i, s in enumerate(ranked, start=1)]
+
+
+def build(uow: UnitOfWork, *, cadence: Cadence, period: Period) -> Report:
+    """Compute one report for `period`, as of the period's last instant."""
+    with uow:
+        connection = uow.session.connection()
+        context = _Context(connection, work_calendar(uow.session))
+        section, at_end = _problem_section(context, period)
+        report = Report(
+            cadence=cadence, period=period, as_of=instant(period.last + timedelta(days=1)), problems=section,
+            meetings=_meetings(context, period), queues=_queues(context, section.in_hand_list),
+        )
+        if cadence is not Cadence.WEEKLY:
+            report.trend = _trend(context, period, months=12 if cadence is Cadence.ANNUAL else 6)
+            report.ranking = _ranking(section)
+            report.projects = _projects(uow, period)
+        if cadence is Cadence.QUARTERLY:
+            report.dispatch = _dispatch(context, report, at_end)
+        if cadence is Cadence.ANNUAL:
+            report.annual = _annual(context, report)
+        return report
+
+
+def _projects(uow: UnitOfWork, period: Period) -> dict[str, Any]:
+    """Investment progress at the period's last month: the portfolio, by level and by kind."""
+    from coordination.domain.investment import Grouping, YearMonth, portfolio
+    from coordination.services.projects import group_json, load_facts, thresholds
+
+    as_of = YearMonth(period.last.year, period.last.month)
+    facts = load_facts(uow.session)
+    limits = thresholds(uow.session)
+    return {
+        "as_of": str(as_of),
+        "all": group_json(portfolio(facts, as_of, Grouping.ALL, limits)[0]),
+        "by_level": [group_json(g) for g in portfolio(facts, as_of, Grouping.LEVEL, limits)],
+        "by_kind": [group_json(g) for g in portfolio(facts, as_of, Grouping.KIND, limits)],
+        "completed_or_produced": sum(
+            1 for f in facts
+            if any(d is not None and period.last.year == d.year and d <= period.last
+                   for d in (f.actual_completion, f.actual_production))),
+    }
+
+
+def _dispatch(context: _Context, report: Report, at_end: dict[str, Facts]) -> list[dict[str, Any]]:
+    """季调度: per linked leader, their projects, problems by light and level, meetings, what is stuck."""
+    r = ROSTER.c
+    linked: dict[str, list[str]] = defaultdict(list)
+    for project, leader in context.connection.execute(
+            select(r.project, r.ref).where(r.part == "leader").order_by(r.project)):
+        linked[leader].append(project)
+    views: list[dict[str, Any]] = []
+    for leader in sorted(linked):
+        projects = set(linked[leader])
+        mine = [b for b in report.problems.in_hand_list if b.project in projects]
+        lights = {light.value: sum(1 for b in mine if b.light is light) for light in Light}
+        levels = {f"L{level}": sum(1 for b in mine if b.level == level) for level in range(1, 6)}
+        chaired = [m.to_json() for m in report.meetings if m.chair == leader]
+        views.append({
+            "leader": leader, "leader_name": context.people.get(leader, leader),
+            "projects": [{"code": c, "name": context.projects.get(c, c)} for c in sorted(projects)],
+            "in_hand": len(mine), "lights": lights, "levels": levels, "meetings": chaired,
+            "stuck_above_l3": [b.to_json() for b in mine if b.level > Level.L3],
+        })
+    return views
+
+
+def _annual(context: _Context, report: Report) -> dict[str, Any]:
+    """The figures that fill the seed document's blanks, and the paragraph that reads like it."""
+    from coordination.render.annual import annual_paragraph
+
+    period = report.period
+    start, end = instant(period.first), instant(period.last + timedelta(days=1))
+    e = EVENT.c
+    sweeps = context.connection.execute(
+        select(func.count()).where(e.stream_type == "sweep", e.at >= start, e.at < end)).scalar_one()
+    progress = context.connection.execute(
+        select(func.count()).where(e.stream_type == "project", e.action == "project_progress",
+                                   e.at >= start, e.at < end)).scalar_one()
+    by_kind: dict[str, int] = defaultdict(int)
+    for line in report.meetings:
+        by_kind[line.kind] += 1
+    figures: dict[str, Any] = {
+        "problems_found": report.problems.total.new,
+        "monitoring": int(sweeps) + int(progress),
+        "monitoring_sweeps": int(sweeps),
+        "monitoring_progress_records": int(progress),
+        "suggestions": sum(m.decisions for m in report.meetings),
+        "district_leader_meetings": by_kind[MeetingKind.LEADER.value] + by_kind[MeetingKind.PRINCIPAL.value],
+        "unit_head_meetings": by_kind[MeetingKind.TASK_FORCE.value],
+        "problems_solved": report.problems.total.closed,
+        "projects": report.projects,
+    }
+    figures["paragraph"] = annual_paragraph(period.first.year, figures)
+    return figures
