@@ -1,17 +1,32 @@
-"""Engines: SQLite with WAL and synchronous=FULL by default, PostgreSQL when asked."""
+"""Engines (SQLite with WAL and synchronous=FULL by default, PostgreSQL when asked) and migrations.
+
+The schema is made and upgraded by the Alembic revisions in `coordination/migrations`, configured
+here in code (no alembic.ini): `upgrade(engine)` is what `coord init` and `coord db upgrade` run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import SQLModel
 
 from coordination import models  # noqa: F401  (registers the tables)
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 WRITE_OPTION = "coord_write"
+MIGRATIONS = "coordination:migrations"
+# The first revision: the schema every coord database had before migrations existed (made by
+# create_all). Such a database is stamped with it, then upgraded like any other.
+BASELINE_REVISION = "0001"
+_PG_MIGRATION_LOCK = 0x636F6F7264  # "coord": one migrating process at a time per PostgreSQL database
 
 
 def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
@@ -47,7 +62,8 @@ def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the schema to the newest revision (the migrations, never create_all)."""
+    upgrade(engine)
 
 
 def schema_exists(engine: Engine) -> bool:
@@ -56,3 +72,93 @@ def schema_exists(engine: Engine) -> bool:
 
 def drop_schema(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+# ---- migrations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What an upgrade did: the revision before (None: an empty database) and after."""
+
+    before: str | None
+    after: str | None
+    baseline_stamped: bool = False  # a database made before migrations existed
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def to_json(self) -> dict[str, Any]:
+        return {"before": self.before, "after": self.after, "changed": self.changed,
+                "baseline_stamped": self.baseline_stamped}
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration in code; env.py migrates `connection` inside its transaction."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "coordination/migrations has no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for a whole upgrade (both back ends run DDL transactionally).
+
+    SQLite: foreign keys are off while tables are rebuilt (Alembic's batch mode copies them) and
+    checked before commit. PostgreSQL: an advisory lock makes concurrent upgrades wait their turn.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where SQLite honours it
+        try:
+            with connection.execution_options(**{WRITE_OPTION: True}).begin():
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows without their parents: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Migration:
+    """Bring the database to `revision` (the newest by default); an empty database gets the whole schema."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    with _migrating(engine) as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
+        config = alembic_config(connection)
+        legacy = before is None and inspect(connection).has_table("audit_event")
+        if legacy:
+            command.stamp(config, BASELINE_REVISION)
+        command.upgrade(config, revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+    return Migration(before, after, legacy)

@@ -146,8 +146,11 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         UniqueConstraint("stream_type", "stream_id", "seq", name="uq_audit_stream_seq"),
-        Index("ix_audit_at", "at"),
-        Index("ix_audit_action_at", "action", "at"),
+        # Reports read "what happened between two instants" and "who was touched since": by type, then time.
+        Index("ix_audit_type_at", "stream_type", "at"),
+        Index("ix_audit_type_action_at", "stream_type", "action", "at"),
+        # "Each problem's last event before T" scans this index alone, in stream order.
+        Index("ix_audit_type_stream_at_seq", "stream_type", "stream_id", "at", "seq"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,4 +1,10 @@
-"""Shared fixtures: a real SQLite file per test and a small district that looks like a real one.
+"""Shared fixtures: a fresh real database per test and a small district that looks like a real one.
+
+Back ends: `pytest --backend sqlite|postgresql|both` (default sqlite, or COORD_TEST_BACKEND). Every test
+that uses a database (through `district`, `database_url`, the CLI's `cli`, …) runs once per chosen back
+end, with the back end in its id (`test_x[postgresql]`); tests marked `sqlite_only` run on SQLite only.
+PostgreSQL needs COORD_TEST_POSTGRES_URL (see tests/backends.py); when it is asked for without one, the
+run stops at once with an error: it never silently skips.
 
 The district has the 发改局 (home of the secretariat and the project specialist), the 自然资源和规划局
 that solves land problems, the 住建局 that is not on the project's roster, and the 东区电池材料产业园 as
@@ -8,10 +14,11 @@ fixture for module-scoped set-ups), never by importing this module, so tests/cli
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,7 @@ from coordination.domain.problem import ActionInput
 from coordination.services import directory, issues
 from coordination.services.common import SYSTEM_HANDLE, Caller
 from coordination.uow import UnitOfWork
+from tests.backends import BACKENDS, POSTGRES_URL_VARIABLE, Databases, open_databases, postgres_admin_url
 
 # Monday 2024-06-03, 10:00 in the district (Asia/Shanghai): a plain working day in a known year.
 DEFAULT_NOW = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
@@ -35,7 +43,7 @@ class District:
     """One district's database with the handles of the people in it."""
 
     engine: Engine
-    path: Path
+    path: Path | None  # the SQLite file; None on PostgreSQL
     now: datetime
     project: str = "DQ-2024-007"
     project_name: str = "东区电池材料产业园年产10万吨磷酸铁锂正极材料项目"
@@ -55,6 +63,15 @@ class District:
     principal: str = "zhou_quzhang"
     system: str = SYSTEM_HANDLE
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The database URL, for other processes and the command line (either back end)."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
@@ -102,7 +119,7 @@ class District:
     def problem_row(self, problem_id: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
             row = conn.execute(text("SELECT * FROM problem WHERE id = :id"), {"id": problem_id}).mappings().one()
-            return dict(row)
+            return raw_row(row)
 
     def events(self, problem_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -110,16 +127,31 @@ class District:
                 text("SELECT * FROM audit_event WHERE stream_type = 'problem' AND stream_id = :id ORDER BY seq"),
                 {"id": problem_id},
             ).mappings().all()
-            return [dict(r) for r in rows]
+            return [raw_row(r) for r in rows]
 
     def copy_to(self, path: Path) -> District:
-        """A District on a byte copy of this database (the engine is disposed first)."""
+        """A District on a byte copy of this SQLite database (the engine is disposed first)."""
+        assert self.path is not None, "copy_to copies SQLite files: mark the test sqlite_only"
         self.engine.dispose()  # closing the last connection folds the WAL into the main file
         shutil.copy(self.path, path)
         wal = self.path.with_name(self.path.name + "-wal")
         if wal.exists():  # another connection still open somewhere: take its log along
             shutil.copy(wal, path.with_name(path.name + "-wal"))
         return District(**{**self.__dict__, "engine": open_engine(path), "path": path, "extra": dict(self.extra)})
+
+
+def raw_value(value: Any) -> Any:
+    """A value read with plain SQL, in SQLite's stored form whatever the back end: dates and times as text."""
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def raw_row(row: Any) -> dict[str, Any]:
+    return {key: raw_value(value) for key, value in dict(row).items()}
 
 
 def make_caller(handle: str, now: datetime = DEFAULT_NOW, origin: str = "cli") -> Caller:
@@ -132,10 +164,16 @@ def open_engine(path: Path) -> Engine:
     return make_engine(f"sqlite:///{path}")
 
 
-def build_district(path: Path, now: datetime = DEFAULT_NOW) -> District:
-    """Create the schema in a new SQLite file and register the district through the services."""
-    engine = open_engine(path)
+def build_district(where: Path | str, now: datetime = DEFAULT_NOW) -> District:
+    """Register the district through the services in a database: a SQLite file's path, or any URL.
+
+    The schema comes from the migrations: `create_schema` upgrades the database to the newest revision
+    (a no-op on a database the `databases` fixture already migrated).
+    """
+    engine = open_engine(where) if isinstance(where, Path) else make_engine(where)
     create_schema(engine)
+    path = where if isinstance(where, Path) else (Path(engine.url.database) if engine.dialect.name == "sqlite"
+                                                   and engine.url.database else None)
     d = District(engine=engine, path=path, now=now)
 
     def uow() -> UnitOfWork:
@@ -173,16 +211,123 @@ def build_district(path: Path, now: datetime = DEFAULT_NOW) -> District:
 
 @pytest.fixture(scope="session")
 def district_factory() -> Callable[..., District]:
-    """`district_factory(path, now=...)`: a fresh district in the SQLite file at `path`."""
+    """`district_factory(path, now=...)`: a fresh district in the SQLite file at `path` (file-copy tests)."""
     return build_district
 
 
 @pytest.fixture
-def district(tmp_path: Path) -> Iterator[District]:
-    """A fresh district of our own, on a real SQLite file in this test's tmp_path."""
-    d = build_district(tmp_path / DB_NAME)
+def district(database_url: str) -> Iterator[District]:
+    """A fresh district of our own, in a fresh database of the back end under test."""
+    d = build_district(database_url)
     yield d
     d.engine.dispose()
+
+
+# ---- back ends -------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend", choices=("sqlite", "postgresql", "both"), default=os.environ.get("COORD_TEST_BACKEND", "sqlite"),
+        help="database back end(s) for the tests that use one: sqlite (default), postgresql or both; "
+             f"postgresql needs {POSTGRES_URL_VARIABLE}")
+    parser.addoption("--scaleout", action="store_true", default=False,
+                     help="also run the scale-out tests (a Prefect server, a work pool and a worker; PostgreSQL)")
+
+
+def selected_backends(config: pytest.Config) -> tuple[str, ...]:
+    chosen = str(config.getoption("--backend"))
+    return BACKENDS if chosen == "both" else (chosen,)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite only (it copies database files, …)")
+    config.addinivalue_line("markers", "postgresql_only: runs on PostgreSQL only")
+    config.addinivalue_line("markers", "scaleout: a Prefect server, work pool and worker (run with --scaleout)")
+    wants_postgres = "postgresql" in selected_backends(config) or config.getoption("--scaleout")
+    if wants_postgres and not postgres_admin_url():
+        raise pytest.UsageError(
+            f"PostgreSQL tests were asked for (--backend {config.getoption('--backend')}"
+            f"{' --scaleout' if config.getoption('--scaleout') else ''}) but {POSTGRES_URL_VARIABLE} is not set; "
+            'start a throwaway server with: eval "$(bash .ci/postgres.sh start)"')
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = list(selected_backends(metafunc.config))
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        backends = ["sqlite"]
+    elif metafunc.definition.get_closest_marker("postgresql_only") or metafunc.definition.get_closest_marker(
+            "scaleout"):
+        backends = ["postgresql"]
+    # Session scope: one template per back end, and the tests of one back end run together.
+    metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the scale-out tests unless --scaleout, and tests for a back end that was not chosen."""
+    chosen = selected_backends(config)
+
+    def wanted(item: pytest.Item) -> bool:
+        if item.get_closest_marker("scaleout"):
+            return bool(config.getoption("--scaleout"))
+        if item.get_closest_marker("sqlite_only"):
+            return "sqlite" in chosen
+        if item.get_closest_marker("postgresql_only"):
+            return "postgresql" in chosen
+        return True
+
+    dropped = [item for item in items if not wanted(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if wanted(item)]
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The back end under test: "sqlite" or "postgresql" (parametrized by --backend)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """Makes fresh databases of the back end under test (see tests/backends.py)."""
+    opened = open_databases(backend, tmp_path_factory.mktemp(f"{backend}-template"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    """A fresh database with the whole schema (migrated), dropped after the test."""
+    url = databases.migrated(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def empty_database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    """A fresh database without any table, dropped after the test."""
+    url = databases.empty(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def new_database(databases: Databases, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """`new_database(migrated=False)`: one more fresh database (empty unless asked), dropped after the test."""
+    made: list[str] = []
+
+    def make(migrated: bool = False) -> str:
+        where = tmp_path / f"database-{len(made) + 1}"
+        url = databases.migrated(where) if migrated else databases.empty(where)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        databases.drop(url)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from coordination.cli import audit, calendar, issue, ledger, meeting, people, project, queue, report, setup, sweep
+from coordination.cli import audit, calendar, db, issue, ledger, meeting, people, project, queue, report, setup, sweep
 from coordination.cli.context import AppState, state
 from coordination.domain.errors import CoordError
 
@@ -112,6 +112,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(db.app, name="db")
 
 
 def run() -> None:

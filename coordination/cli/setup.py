@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.columns import Columns
@@ -14,17 +14,29 @@ from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.enums import Light, State, UnitKind
 from coordination.render import terminal
 
+if TYPE_CHECKING:
+    from coordination.db import Migration
+
 unit_app = typer.Typer(help="单位：部门、属地、企业 / units.", no_args_is_help=True)
 
 
-def _prepare(app_state: AppState, *, reset: bool = False) -> None:
-    from coordination.db import create_schema, drop_schema, make_engine
+def _shown(url: str) -> str:
+    """A database URL fit to print: the password masked."""
+    from sqlalchemy.engine import make_url
 
-    engine = make_engine(app_state.url)
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _prepare(app_state: AppState, *, reset: bool = False) -> Migration:
+    """Create the schema, or upgrade it to the newest revision (the migrations in coordination/migrations)."""
+    from coordination.db import drop_schema, make_engine, upgrade
+
+    engine = make_engine(app_state.url)  # the real URL; what is shown hides the password (_shown)
     if reset:
         drop_schema(engine)
-    create_schema(engine)
+    migration = upgrade(engine)
     app_state.__dict__["engine"] = engine
+    return migration
 
 
 def register(app: typer.Typer) -> None:
@@ -40,14 +52,18 @@ def register(app: typer.Typer) -> None:
         from coordination.services.common import SYSTEM_HANDLE, Caller
 
         app_state = state(ctx)
-        _prepare(app_state)
+        migration = _prepare(app_state)
         result = directory.bootstrap(app_state.uow(), caller=Caller(SYSTEM_HANDLE, config.now(), origin="init"),
                                      admin_handle=admin, admin_name=admin_name)
-        data = {"database": app_state.url, **result.to_json()}
+        data = {"database": _shown(app_state.url), **result.to_json(), "schema": migration.to_json()}
         if as_json:
             app_state.emit_json(data)
             return
-        app_state.out.print(app_state.t(f"数据库已就绪：{app_state.url}", f"database ready: {app_state.url}"))
+        if migration.before is not None and migration.changed:
+            app_state.out.print(app_state.t(f"数据库结构已从 {migration.before} 升级到 {migration.after}",
+                                            f"schema upgraded from {migration.before} to {migration.after}"))
+        shown = _shown(app_state.url)
+        app_state.out.print(app_state.t(f"数据库已就绪：{shown}", f"database ready: {shown}"))
         if result.created_admin:
             app_state.out.print(app_state.t(
                 f"已创建管理员 {result.created_admin}：用 --as {result.created_admin} 添加单位、人员和项目",
@@ -79,14 +95,14 @@ def register(app: typer.Typer) -> None:
             result = demo_service.build_demo(engine, now=now, seed=seed, admin="admin")
         path = config.write_config({"user": result.secretariat})
         if as_json:
-            app_state.emit_json({**result.to_json(), "database": app_state.url, "config": str(path)})
+            app_state.emit_json({**result.to_json(), "database": _shown(app_state.url), "config": str(path)})
             return
         if not result.already_built:
             app_state.out.print(app_state.t(
                 f"演示区已建成：{result.units} 个单位、{result.people} 名人员、{result.projects} 个项目、"
-                f"{result.problems} 个问题。数据库：{app_state.url}",
+                f"{result.problems} 个问题。数据库：{_shown(app_state.url)}",
                 f"demo district built: {result.units} units, {result.people} people, {result.projects} projects, "
-                f"{result.problems} problems. Database: {app_state.url}"))
+                f"{result.problems} problems. Database: {_shown(app_state.url)}"))
         app_state.out.print(app_state.t(
             f"已在 {path} 中把默认身份设为专班办公室 {result.secretariat}（可用 --as 或 COORD_USER 改变）",
             f"default identity set to the secretariat {result.secretariat} in {path} (override with --as)"))

@@ -180,8 +180,10 @@ def _db_values(changes: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _get_row(session: Session, problem_id: str) -> Problem:
-    row = session.get(Problem, problem_id.strip().upper())
+def _get_row(session: Session, problem_id: str, *, lock: bool = False) -> Problem:
+    # lock: a writer reads the row FOR UPDATE, so that on PostgreSQL concurrent writers to one problem
+    # queue as they do on SQLite (BEGIN IMMEDIATE) and each decides on the row as the last one left it.
+    row = session.get(Problem, problem_id.strip().upper(), with_for_update=lock)
     if row is None:
         raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
     return row
@@ -320,7 +322,7 @@ def act(
         with uow:
             session = uow.session
             actor = load_actor(session, caller.handle, caller)
-            row = _get_row(session, problem_id)
+            row = _get_row(session, problem_id, lock=True)
             if expected_version is not None and expected_version != row.version:
                 raise Conflict(
                     f"问题 {row.id} 已更新到第 {row.version} 版（你看到的是第 {expected_version} 版），请刷新后重试",
@@ -358,7 +360,7 @@ def apply_by_authority(
     The person who carries it out needs no role of their own for it: the meeting's authority
     stands behind it. The transition table's states and guards still hold.
     """
-    row = _get_row(session, problem_id)
+    row = _get_row(session, problem_id, lock=True)
     facts = _facts(row)
     require_allowed_state(action, facts)
     actor = load_actor(session, caller.handle, caller)

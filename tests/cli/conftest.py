@@ -1,15 +1,18 @@
-"""A district built through the command line itself, on a real SQLite file per test."""
+"""A district built through the command line itself, in a fresh database per test (SQLite or PostgreSQL).
+
+The database starts empty: the district's first step is `coord init`, which runs the migrations.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from coordination.cli.main import app
@@ -21,7 +24,16 @@ MONDAY_MORNING = "2024-10-08T09:00:00+08:00"  # the first working day after Nati
 class Cli:
     runner: CliRunner
     env: dict[str, str]
-    db_path: Path
+    url: str  # the database (COORD_DATABASE_URL)
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file (SQLite only)."""
+        from sqlalchemy.engine import make_url
+
+        database = make_url(self.url).database
+        assert self.url.startswith("sqlite") and database, "db_path is for SQLite: mark the test sqlite_only"
+        return Path(database)
 
     def __call__(self, *args: str, as_: str | None = None, now: str | None = None) -> Result:
         env = dict(self.env)
@@ -37,24 +49,29 @@ class Cli:
 
     def snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """Every problem row and every audit event, to prove a refused command wrote nothing."""
-        with sqlite3.connect(self.db_path) as connection:
-            problems = connection.execute("SELECT * FROM problem ORDER BY id").fetchall()
-            events = connection.execute("SELECT * FROM audit_event ORDER BY id").fetchall()
+        from coordination.db import make_engine
+
+        engine = make_engine(self.url)
+        try:
+            with engine.connect() as connection:
+                problems = [tuple(r) for r in connection.execute(text("SELECT * FROM problem ORDER BY id"))]
+                events = [tuple(r) for r in connection.execute(text("SELECT * FROM audit_event ORDER BY id"))]
+        finally:
+            engine.dispose()
         return problems, events
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    db_path = tmp_path / "district.sqlite3"
+def cli(tmp_path: Path, empty_database_url: str) -> Cli:
     env = {
-        "COORD_DATABASE_URL": f"sqlite:///{db_path}",
+        "COORD_DATABASE_URL": empty_database_url,
         "COORD_HOME": str(tmp_path / "home"),
         "COORD_NOW": MONDAY_MORNING,
         "COORD_USER": "",
         "COORD_LANG": "",
         "COLUMNS": "160",
     }
-    return Cli(CliRunner(), env, db_path)
+    return Cli(CliRunner(), env, empty_database_url)
 
 
 @pytest.fixture

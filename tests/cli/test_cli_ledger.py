@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,27 +33,25 @@ DISTRICT_STEPS: list[tuple[str, ...]] = [
 
 
 @pytest.fixture(scope="module")
-def built_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_district(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from typer.testing import CliRunner
 
     from tests.cli.conftest import MONDAY_MORNING
 
     base = tmp_path_factory.mktemp("district")
-    path = base / "district.sqlite3"
-    builder = Cli(CliRunner(), {"COORD_DATABASE_URL": f"sqlite:///{path}", "COORD_HOME": str(base / "home"),
-                                "COORD_NOW": MONDAY_MORNING, "COORD_USER": "", "COORD_LANG": ""}, path)
+    url = databases.empty(base)
+    builder = Cli(CliRunner(), {"COORD_DATABASE_URL": url, "COORD_HOME": str(base / "home"),
+                                "COORD_NOW": MONDAY_MORNING, "COORD_USER": "", "COORD_LANG": ""}, url)
     for step in DISTRICT_STEPS:
         result = builder(*step, as_="admin")
         assert result.exit_code == 0, (step, result.output)
-    return path
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
-def district(cli: Cli, built_district: Path) -> Cli:
-    for suffix in ("", "-wal"):
-        source = built_district.with_name(built_district.name + suffix)
-        if source.exists():
-            shutil.copy(source, cli.db_path.with_name(cli.db_path.name + suffix))
+def district(cli: Cli, built_district: str, databases: Any) -> Cli:
+    databases.copy(built_district, cli.url)
     return cli
 
 PROBLEMS = [

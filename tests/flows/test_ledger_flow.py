@@ -39,7 +39,7 @@ def test_an_import_ledger_run_writes_its_run_id_into_every_event_and_a_rerun_cha
 ) -> None:
     monkeypatch.setenv("COORD_NOW", "2024-06-03T10:00:00+08:00")
     path = ledger_file(district, tmp_path / "东区台账.xlsx", PROBLEMS)
-    db = f"sqlite:///{district.path}"
+    db = district.url
     state = import_ledger(str(path), district.secretariat, db=db, return_state=True)
     assert state.is_completed()
     result = state.result()
@@ -57,6 +57,6 @@ def test_a_broken_ledger_fails_the_run_and_writes_nothing(
     path = ledger_file(district, tmp_path / "broken.xlsx", [*PROBLEMS, {"项目编号": "P-404", "问题标题": "x",
                                                                         "问题类别": "用地"}])
     events = district.audit_count()
-    state = import_ledger(str(path), district.secretariat, db=f"sqlite:///{district.path}", return_state=True)
+    state = import_ledger(str(path), district.secretariat, db=district.url, return_state=True)
     assert state.is_failed()
     assert district.audit_count() == events

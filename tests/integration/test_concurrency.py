@@ -85,7 +85,7 @@ def pair() -> Iterator[Pair]:
 
 
 def _task(district: Any, handle: str, problem_id: str, action: Action, **extra: Any) -> dict[str, Any]:
-    return {"url": f"sqlite:///{district.path}", "handle": handle, "now": NOW.isoformat(),
+    return {"url": district.url, "handle": handle, "now": NOW.isoformat(),
             "problem_id": problem_id, "action": action.value, **extra}
 
 

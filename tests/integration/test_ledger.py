@@ -145,8 +145,8 @@ def test_imported_rows_carry_every_field_exactly(district: Any, template: Path, 
                                    "ORDER BY part, ref")).all()
     assert project["total_investment_yuan"] == 120_000_000 and project["kind"] == "livelihood"
     assert project["level"] == "district" and project["in_stats"] == 1
-    assert (project["planned_start"], project["actual_start"], project["planned_completion"]) == (
-        "2024-03-01", "2024-03-15", "2025-06-01")
+    assert tuple(str(project[c]) for c in ("planned_start", "actual_start", "planned_completion")) == (
+        "2024-03-01", "2024-03-15", "2025-06-01")  # str: text on SQLite, dates on PostgreSQL
     assert (project["locality"], project["lead_unit"]) == ("DQY", "FGJ")
     assert plan == [(2024, 30_000_000)]
     assert months == [("2024-03", 2_530_000), ("2024-04", 2_540_000), ("2024-05", 2_550_000)]
@@ -304,7 +304,7 @@ def test_numbers_stored_as_text_and_dates_as_serials_or_text_are_read(
         row = conn.execute(text("SELECT total_investment_yuan, planned_start, actual_start, planned_completion "
                                 "FROM project WHERE code = 'DQ-2024-011'")).one()
         plan = conn.execute(text("SELECT planned_yuan FROM project_plan")).scalar_one()
-    assert tuple(row) == (120_000_000, "2024-03-01", "2024-03-15", "2025-06-30")
+    assert (row[0], *map(str, row[1:])) == (120_000_000, "2024-03-01", "2024-03-15", "2025-06-30")
     assert plan == 30_005_000
 
 

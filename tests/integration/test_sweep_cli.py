@@ -25,7 +25,7 @@ def local(day: date, hour: int = 9) -> datetime:
 @pytest.fixture
 def coord(district: Any, tmp_path: Any) -> Any:
     runner = CliRunner()
-    env = {"COORD_DATABASE_URL": f"sqlite:///{district.path}", "COORD_HOME": str(tmp_path / "home"),
+    env = {"COORD_DATABASE_URL": district.url, "COORD_HOME": str(tmp_path / "home"),
            "COORD_USER": "", "COORD_LANG": "", "COLUMNS": "160", "COORD_NOW": "2024-06-12T07:30:00+08:00"}
 
     def invoke(*args: str, as_: str | None = None) -> Result:

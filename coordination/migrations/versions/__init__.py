@@ -1,0 +1,1 @@
+"""One module per revision, named `NNNN_slug.py`, revision ids `NNNN`."""
