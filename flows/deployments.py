@@ -11,6 +11,9 @@ from prefect.types.entrypoint import EntrypointType
 from flows.cycle import coordination_cycle
 from flows.delivery import deliver_notifications
 from flows.intake import intake
+from flows.ledger import import_ledger
+from flows.meetings import meeting_prep
+from flows.reports import monthly_analysis, quarterly_dispatch, weekly_report
 from flows.sweep import sweep, verification_reminders
 
 if TYPE_CHECKING:
@@ -36,6 +39,11 @@ PLANS: tuple[Plan, ...] = (
     Plan("deliver-notifications", deliver_notifications, "*/5 * * * *", "every 5 minutes: empty the outbox"),
     Plan("intake", intake, None, "on demand: raise and route a batch of problems"),
     Plan("coordination-cycle", coordination_cycle, None, "on demand: one day of the rhythm, as sub-flows"),
+    Plan("meeting-prep", meeting_prep, "0 16 * * 2", "Tuesdays 16:00: plan Wednesday's 专班会商, send 会议通知"),
+    Plan("weekly-report", weekly_report, "30 8 * * 1", "Mondays 08:30: last week's 周汇报"),
+    Plan("monthly-analysis", monthly_analysis, "0 9 1 * *", "the 1st, 09:00: last month's 月分析"),
+    Plan("quarterly-dispatch", quarterly_dispatch, "0 9 1 1,4,7,10 *", "a quarter's first day, 09:00: 季调度"),
+    Plan("import-ledger", import_ledger, None, "on demand: import an Excel ledger (path, imported_by)"),
 )
 
 

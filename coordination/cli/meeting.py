@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markdown import Markdown
 from rich.table import Table
 
@@ -70,6 +71,7 @@ def plan(
     kind: Annotated[MeetingKind, typer.Option("--kind", help="task-force | leader | principal")],
     held_on: Annotated[str, typer.Option("--date", help="会议日期 YYYY-MM-DD")],
     chair: Annotated[str, typer.Option("--chair", help="主持人账号 / chair")],
+    notify: Annotated[bool, typer.Option("--notify", help="向议程涉及的单位发会议通知 / notify the units")] = False,
     as_json: bool = JsonOption,
 ) -> None:
     """制定会议议程（自动列入本层级待会办问题） / plan a meeting with its agenda."""
@@ -77,7 +79,7 @@ def plan(
 
     app_state = state(ctx)
     view = meetings.plan_meeting(app_state.uow(), caller=app_state.caller(), kind=kind,
-                                 held_on=_date(held_on, "--date"), chair=chair)
+                                 held_on=_date(held_on, "--date"), chair=chair, notify=notify)
     _print(app_state, view.to_json(), as_json, app_state.t(
         f"已制定会议 {view.id}，议程 {len(view.agenda)} 项", f"planned {view.id}: {len(view.agenda)} items"))
 
@@ -175,11 +177,12 @@ def list_(
         app_state.emit_json(rows)
         return
     lang = app_state.lang
-    table = Table(header_style="bold")
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for header in (app_state.t("会议", "Meeting"), app_state.t("类型", "Kind"), app_state.t("日期", "Date"),
                    app_state.t("主持", "Chair"), app_state.t("状态", "State"), app_state.t("纪要", "Minutes"),
                    app_state.t("议程/议定", "Items/decisions")):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header in ("会议", "Meeting", "日期", "Date", "纪要", "Minutes"),
+                         overflow="fold")
     for row in rows:
         table.add_row(row["id"], kind_label(MeetingKind(row["kind"]), lang), row["date"], row["chair_name"],
                       meeting_state_label(MeetingState(row["state"]), lang), row["minutes_number"] or "—",

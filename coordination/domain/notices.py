@@ -149,3 +149,25 @@ def verification_chase(problem: ProblemBrief, *, seq: int, resolved_on: date, wa
     )
     return Notice(key=f"chase:{problem.id}:{seq}", kind=NoticeKind.VERIFICATION, title=title, body=body,
                   unit=None, problem_id=problem.id, mentions=tuple(checkers))
+
+
+def meeting_notice(*, meeting_id: str, kind_label: str, held_on: date, chair_name: str, unit: str | None,
+                   items: Sequence[ProblemBrief]) -> Notice:
+    """会议通知: a unit is told which of its problems a coming meeting will take up."""
+    return Notice(
+        key=f"meeting:{meeting_id}:{unit or 'district'}", kind=NoticeKind.MEETING,
+        title=f"会议通知：{held_on.month}月{held_on.day}日{kind_label}",
+        body=_lines(f"### 会议通知：{held_on.month}月{held_on.day}日{kind_label}（{meeting_id}）",
+                    f"主持：{chair_name}。以下问题列入议程，请责任单位主要负责同志参会并汇报进展：",
+                    _listed(items)),
+        unit=unit,
+    )
+
+
+def report_notice(*, cadence: str, period_name: str, title: str, period_label: str, summary: str,
+                  files: Sequence[str]) -> Notice:
+    """A published report, announced in the district's group."""
+    return Notice(
+        key=f"report:{cadence}:{period_name}", kind=NoticeKind.REPORT, title=f"{title}（{period_label}）",
+        body=_lines(f"### {title}（{period_label}）", summary, "文件：" + "、".join(files)),
+    )

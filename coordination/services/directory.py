@@ -467,37 +467,30 @@ def create_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> str:
     """Issue a personal access token (shown once; only its hash is stored). Admins, or the person."""
     import secrets
 
-    with uow:
-        session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        if actor.handle != handle:
-            require_role(actor, Role.ADMIN, zh="为他人创建令牌", en="create tokens for others")
-        person = session.get(Person, handle)
-        if person is None:
-            raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
-        token = f"coord_{secrets.token_urlsafe(24)}"
-        person.token_hash = token_digest(token)
-        session.add(person)
-        append_event(session, stream_type="person", stream_id=handle, action="token_create", caller=caller,
-                     changes={"token": "issued"})
-        uow.commit()
-        return token
+    token = f"coord_{secrets.token_urlsafe(24)}"
+    _set_token(uow, caller=caller, handle=handle, digest=token_digest(token))
+    return token
 
 
 def revoke_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> PersonView:
     """Revoke a person's access token. Admins, or the person."""
+    return _set_token(uow, caller=caller, handle=handle, digest=None)
+
+
+def _set_token(uow: UnitOfWork, *, caller: Caller, handle: str, digest: str | None) -> PersonView:
     with uow:
         session = uow.session
         actor = load_actor(session, caller.handle, caller)
         if actor.handle != handle:
-            require_role(actor, Role.ADMIN, zh="吊销他人令牌", en="revoke tokens of others")
+            require_role(actor, Role.ADMIN, zh="管理他人的令牌", en="manage the tokens of others")
         person = session.get(Person, handle)
         if person is None:
             raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
-        person.token_hash = None
+        person.token_hash = digest
         session.add(person)
-        append_event(session, stream_type="person", stream_id=handle, action="token_revoke", caller=caller,
-                     changes={"token": "revoked"})
+        append_event(session, stream_type="person", stream_id=handle,
+                     action="token_create" if digest else "token_revoke", caller=caller,
+                     changes={"token": "issued" if digest else "revoked"})
         session.flush()
         view = _person_view(session, person)
         uow.commit()

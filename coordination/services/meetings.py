@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -21,11 +21,13 @@ from coordination.domain.meetings import (
     applicable_states,
     check_chair,
     check_decision,
+    kind_label,
     may_record,
     minutes_number,
     require_state,
 )
-from coordination.domain.problem import ActionInput
+from coordination.domain.notices import ProblemBrief, meeting_notice
+from coordination.domain.problem import ActionInput, Actor
 from coordination.models import (
     AgendaItem,
     Decision,
@@ -38,7 +40,7 @@ from coordination.models import (
     Sequence,
     Unit,
 )
-from coordination.services import issues
+from coordination.services import issues, outbox
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, append_event, load_actor
 from coordination.uow import UnitOfWork
@@ -153,6 +155,16 @@ def _get(session: Session, meeting_id: str) -> Meeting:
     return meeting
 
 
+def _as_recorder(session: Session, caller: Caller, meeting_id: str, state: MeetingState, *,
+                 doing_zh: str, doing_en: str) -> tuple[Actor, Meeting]:
+    """The chair or the secretariat, and their meeting, which must be in `state` for this step."""
+    actor = load_actor(session, caller.handle, caller)
+    meeting = _get(session, meeting_id)
+    may_record(actor.handle, actor.roles, meeting.chair)
+    require_state(meeting.id, MeetingState(meeting.state), state, doing_zh=doing_zh, doing_en=doing_en)
+    return actor, meeting
+
+
 def _roles(session: Session, handle: str) -> frozenset[Role]:
     return frozenset(Role(r) for r in session.exec(select(PersonRole.role).where(PersonRole.handle == handle)).all())
 
@@ -193,8 +205,12 @@ def _waiting(session: Session, kind: MeetingKind, chair: str, chair_roles: froze
 # ---- use cases -----------------------------------------------------------------------------
 
 
-def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on: date, chair: str) -> MeetingView:
-    """Plan a meeting; its agenda is drawn from the problems waiting at its level, most urgent first."""
+def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on: date, chair: str,
+                 notify: bool = False) -> MeetingView:
+    """Plan a meeting; its agenda is drawn from the problems waiting at its level, most urgent first.
+
+    With `notify`, each unit with a problem on the agenda gets a 会议通知 through the outbox.
+    """
     if held_on < caller.today:
         raise InvalidInput(f"会议日期 {held_on} 早于今天 {caller.today}",
                            f"meeting date {held_on} is before today {caller.today}")
@@ -225,19 +241,56 @@ def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on:
                  "agenda": [p.id for p in waiting], "state": MeetingState.PLANNED.value})
         session.flush()
         view = _view(session, meeting, caller.today)
+        if notify:
+            _notify_units(session, caller, view)
         uow.commit()
         return view
+
+
+def _notify_units(session: Session, caller: Caller, view: MeetingView) -> None:
+    by_unit: dict[str | None, list[ProblemBrief]] = {}
+    units = {u.code: u.name for u in session.exec(select(Unit)).all()}
+    for item in view.agenda:
+        problem = item.problem
+        due = problem.get("due_date")
+        lead = problem.get("lead_unit")
+        brief = ProblemBrief(id=problem["id"], title=problem["title"], project_name=item.project_name,
+                             lead_unit=lead, lead_unit_name=units.get(lead or ""),
+                             due_date=date.fromisoformat(due) if due else None, level=problem["level"])
+        by_unit.setdefault(problem.get("lead_unit"), []).append(brief)
+    for unit, items in by_unit.items():
+        outbox.enqueue(session, meeting_notice(meeting_id=view.id, kind_label=kind_label(view.kind),
+                                               held_on=view.held_on, chair_name=view.chair_name, unit=unit,
+                                               items=items), caller=caller)
+
+
+def prepare_task_force(uow: UnitOfWork, *, caller: Caller, held_on: date) -> MeetingView | None:
+    """Plan the task-force consultation of `held_on`, chaired by the caller, unless one is planned.
+
+    Returns None when that day's consultation already exists or nothing waits at L2.
+    """
+    with uow:
+        session = uow.session
+        exists = session.exec(select(Meeting.id).where(Meeting.kind == MeetingKind.TASK_FORCE.value,
+                                                       Meeting.held_on == held_on)).first()
+        waiting = _waiting(session, MeetingKind.TASK_FORCE, caller.handle, frozenset())
+    if exists is not None or not waiting:
+        return None
+    return plan_meeting(uow, caller=caller, kind=MeetingKind.TASK_FORCE, held_on=held_on, chair=caller.handle,
+                        notify=True)
+
+
+def next_weekday(after: date, weekday: int) -> date:
+    """The first date after `after` falling on `weekday` (0 = Monday)."""
+    return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
 def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str, add: bool) -> MeetingView:
     """Add a problem to, or drop it from, the agenda of a meeting that has not started."""
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        meeting = _get(session, meeting_id)
-        may_record(actor.handle, actor.roles, meeting.chair)
-        require_state(meeting.id, MeetingState(meeting.state), MeetingState.PLANNED,
-                      doing_zh="调整议程", doing_en="change the agenda of")
+        _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.PLANNED, doing_zh="调整议程",
+                                  doing_en="change the agenda of")
         problem = session.get(Problem, problem_id.strip().upper())
         if problem is None:
             raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
@@ -269,11 +322,8 @@ def start_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
     """Open the meeting: the agenda is fixed and decisions can be recorded."""
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        meeting = _get(session, meeting_id)
-        may_record(actor.handle, actor.roles, meeting.chair)
-        require_state(meeting.id, MeetingState(meeting.state), MeetingState.PLANNED,
-                      doing_zh="开始", doing_en="start")
+        _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.PLANNED, doing_zh="开始",
+                                  doing_en="start")
         _bump(session, meeting, {"state": MeetingState.OPEN.value})
         _record(session, caller, meeting, "meeting_start", {"state": MeetingState.OPEN.value})
         view = _view(session, meeting, caller.today)
@@ -286,11 +336,8 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
     """Record (or replace) the decision on one agenda item while the meeting is open."""
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        meeting = _get(session, meeting_id)
-        may_record(actor.handle, actor.roles, meeting.chair)
-        require_state(meeting.id, MeetingState(meeting.state), MeetingState.OPEN,
-                      doing_zh="记录议定事项", doing_en="record decisions in")
+        actor, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="记录议定事项",
+                                      doing_en="record decisions in")
         check_decision(decision, meeting_date=meeting.held_on)
         problem = session.get(Problem, problem_id.strip().upper())
         if problem is None:
@@ -323,11 +370,7 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
     """Freeze the minutes, number them, and apply every decision to its problem — all or nothing."""
     with uow:
         session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        meeting = _get(session, meeting_id)
-        may_record(actor.handle, actor.roles, meeting.chair)
-        require_state(meeting.id, MeetingState(meeting.state), MeetingState.OPEN,
-                      doing_zh="闭会", doing_en="close")
+        _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="闭会", doing_en="close")
         decisions = session.exec(select(Decision).where(Decision.meeting == meeting.id)
                                  .order_by(col(Decision.problem))).all()
         refused: list[str] = []

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 from sqlmodel import SQLModel
 
 from coordination.config import DISTRICT_TZ
-from coordination.domain.enums import Action, Level, Light, State
+from coordination.domain.enums import Action, Level, Light
 from coordination.domain.meetings import MeetingKind, MeetingState, minutes_number
 from coordination.domain.periods import Cadence, Period, trailing
 from coordination.domain.reports import (
@@ -60,40 +60,115 @@ def local_day(moment: datetime) -> date:
 
 @dataclass(frozen=True)
 class Facts:
-    """A problem after its last event before some instant."""
+    """A problem after its last event before some instant, with what never changes about it."""
 
     state: str
     level: int
     lead_unit: str | None
     due_date: date | None
-
-
-@dataclass(frozen=True)
-class Static:
-    """What never changes about a problem."""
-
     project: str
     title: str
     category: str
     raised_on: date
 
 
-def snapshot(connection: Connection, before: datetime) -> dict[str, Facts]:
-    """Every problem's facts after its last event strictly before `before`."""
+def _touched(since: datetime, until: datetime | None = None) -> Any:
+    """Problems with an event at or after `since` (and before `until`): read through the `at` index."""
     e = EVENT.c
-    last = (
-        select(e.stream_id.label("pid"), func.max(e.seq).label("seq"))
-        .where(e.stream_type == "problem", e.at < before)
-        .group_by(e.stream_id)
-        .subquery("last_event")
-    )
-    snap = EVENT.alias("snap")
-    rows = connection.execute(
-        select(snap.c.stream_id, snap.c.to_state, snap.c.level, snap.c.lead_unit, snap.c.due_date)
-        .join(last, and_(snap.c.stream_type == "problem", snap.c.stream_id == last.c.pid,
-                         snap.c.seq == last.c.seq))
-    )
-    return {pid: Facts(state, level or 1, unit, due) for pid, state, level, unit, due in rows}
+    query = select(e.stream_id).where(e.stream_type == "problem", e.at >= since)
+    return query.where(e.at < until) if until is not None else query
+
+
+def _last_before(before: datetime) -> Any:
+    """Per problem, the sequence number of its last event strictly before `before`.
+
+    Chosen by how much happened since: a recent instant reads the few problems touched since
+    (through the time index) and takes the others from their rows; an older one scans the
+    (stream, time, sequence) index once, without touching the event table.
+    """
+    e = EVENT.c
+    return (select(e.stream_id.label("pid"), func.max(e.seq).label("seq"))
+            .where(e.stream_type == "problem", e.at < before).group_by(e.stream_id).subquery("last_before"))
+
+
+def _recent(connection: Connection, before: datetime) -> bool:
+    """True when few events (a fifth or less) happened at or after `before`."""
+    e = EVENT.c
+    since = connection.execute(select(func.count()).where(e.stream_type == "problem", e.at >= before)).scalar_one()
+    total = connection.execute(select(func.count()).select_from(PROBLEM)).scalar_one()
+    return int(since) <= max(1000, int(total) * 2)  # about two events per problem: recent enough
+
+
+def snapshot(connection: Connection, before: datetime, *, since: datetime | None = None) -> dict[str, Facts]:
+    """Problems' facts after their last event strictly before `before`.
+
+    Every problem open at `before` is included, and, when `since` is given, every problem with an
+    event in [since, before).
+    """
+    p = PROBLEM.c
+    prior = EVENT.alias("prior")
+    wanted_events: ColumnElement[bool] = prior.c.to_state.in_(OPEN_VALUES)
+    if since is not None:
+        wanted_events = or_(wanted_events, prior.c.stream_id.in_(_touched(since, before)))
+    columns = (prior.c.stream_id, prior.c.to_state, prior.c.level, prior.c.lead_unit, prior.c.due_date, p.project,
+               p.title, p.category, p.raised_on)
+    if _recent(connection, before):
+        # Untouched since `before`: the row is what its last event left. Touched: the event before the
+        # first later one.
+        wanted: ColumnElement[bool] = p.state.in_(OPEN_VALUES)
+        if since is not None:
+            wanted = or_(wanted, p.id.in_(_touched(since, before)))
+        from_rows = select(p.id, p.state, p.level, p.lead_unit, p.due_date, p.project, p.title, p.category,
+                           p.raised_on).where(p.id.not_in(_touched(before)), wanted)
+        first_later = _first_later(before)
+        from_events = (
+            select(*columns)
+            .select_from(first_later.join(prior, and_(prior.c.stream_type == "problem",
+                                                      prior.c.stream_id == first_later.c.pid,
+                                                      prior.c.seq == first_later.c.seq - 1))
+                         .join(PROBLEM, p.id == first_later.c.pid))
+            .where(wanted_events)
+        )
+        query: Any = from_rows.union_all(from_events)
+    else:
+        last = _last_before(before)
+        query = (select(*columns)
+                 .select_from(last.join(prior, and_(prior.c.stream_type == "problem", prior.c.stream_id == last.c.pid,
+                                                    prior.c.seq == last.c.seq))
+                              .join(PROBLEM, p.id == last.c.pid))
+                 .where(wanted_events))
+    rows = connection.execute(query)
+    return {pid: Facts(state, level or 1, unit, due, project, title, category, raised_on)
+            for pid, state, level, unit, due, project, title, category, raised_on in rows}
+
+
+def _first_later(before: datetime) -> Any:
+    e = EVENT.c
+    return (select(e.stream_id.label("pid"), func.min(e.seq).label("seq"))
+            .where(e.stream_type == "problem", e.at >= before).group_by(e.stream_id).subquery("first_later"))
+
+
+def open_count(connection: Connection, before: datetime) -> int:
+    """How many problems were open at `before`, counted in SQL."""
+    p = PROBLEM.c
+    prior = EVENT.alias("prior")
+    if not _recent(connection, before):
+        last = _last_before(before)
+        return int(connection.execute(
+            select(func.count()).select_from(last.join(prior, and_(
+                prior.c.stream_type == "problem", prior.c.stream_id == last.c.pid, prior.c.seq == last.c.seq)))
+            .where(prior.c.to_state.in_(OPEN_VALUES))).scalar_one())
+    untouched = connection.execute(
+        select(func.count()).select_from(PROBLEM).where(p.state.in_(OPEN_VALUES), p.id.not_in(_touched(before)))
+    ).scalar_one()
+    first_later = _first_later(before)
+    touched = connection.execute(
+        select(func.count()).select_from(first_later.join(prior, and_(
+            prior.c.stream_type == "problem", prior.c.stream_id == first_later.c.pid,
+            prior.c.seq == first_later.c.seq - 1)))
+        .where(prior.c.to_state.in_(OPEN_VALUES))
+    ).scalar_one()
+    return int(untouched) + int(touched)
 
 
 @dataclass(frozen=True)
@@ -115,20 +190,14 @@ def happenings(connection: Connection, start: datetime, end: datetime,
     rows = connection.execute(
         select(e.stream_id, e.action, e.seq, e.at, e.level, e.lead_unit, e.on_time)
         .where(e.stream_type == "problem", e.action.in_([a.value for a in actions]), e.at >= start, e.at < end)
-        .order_by(e.stream_id, e.seq)
     )
-    return [Happening(pid, action, seq, _aware(at), level or 1, unit, on_time)
-            for pid, action, seq, at, level, unit, on_time in rows]
+    found = [Happening(pid, action, seq, _aware(at), level or 1, unit, on_time)
+             for pid, action, seq, at, level, unit, on_time in rows]
+    return sorted(found, key=lambda h: (h.pid, h.seq))
 
 
 def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def statics(connection: Connection) -> dict[str, Static]:
-    p = PROBLEM.c
-    rows = connection.execute(select(p.id, p.project, p.title, p.category, p.raised_on))
-    return {pid: Static(project, title, category, raised_on) for pid, project, title, category, raised_on in rows}
 
 
 def _names(connection: Connection, table: Table, key: str, value: str) -> dict[str, str]:
@@ -276,28 +345,26 @@ class Report:
 
 
 class _Context:
-    """Names and statics read once per report."""
+    """Names read once per report."""
 
     def __init__(self, connection: Connection, calendar: WorkCalendar) -> None:
         self.connection = connection
         self.calendar = calendar
-        self.statics = statics(connection)
         self.units = _names(connection, UNIT, "code", "name")
         self.projects = _names(connection, PROJECT, "code", "name")
         self.people = _names(connection, PERSON, "handle", "name")
 
     def brief(self, pid: str, facts: Facts, light: Light | None = None, closed_on: date | None = None) -> Brief:
-        static = self.statics[pid]
-        return Brief(pid, static.project, self.projects.get(static.project, static.project), static.title,
-                     static.category, facts.state, facts.level, facts.lead_unit,
-                     self.units.get(facts.lead_unit or ""), facts.due_date, light, static.raised_on, closed_on)
+        return Brief(pid, facts.project, self.projects.get(facts.project, facts.project), facts.title,
+                     facts.category, facts.state, facts.level, facts.lead_unit,
+                     self.units.get(facts.lead_unit or ""), facts.due_date, light, facts.raised_on, closed_on)
 
 
 def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection, dict[str, Facts]]:
     connection, calendar = context.connection, context.calendar
     start, end = instant(period.first), instant(period.last + timedelta(days=1))
     at_start = snapshot(connection, start)
-    at_end = snapshot(connection, end)
+    at_end = snapshot(connection, end, since=start)
     events = happenings(connection, start, end)
     yellow_until = calendar.add_working_days(period.last, 3).day
 
@@ -306,8 +373,11 @@ def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection,
     by_category: dict[str, Tally] = defaultdict(Tally)
     by_level: dict[int, Tally] = defaultdict(Tally)
 
+    categories = {pid: facts.category for pid, facts in at_end.items()}
+
     def slices(pid: str, unit: str | None, level: int) -> tuple[Tally, ...]:
-        return (total, by_unit[unit or UNASSIGNED], by_category[context.statics[pid].category], by_level[level])
+        category = categories.get(pid) or at_start[pid].category
+        return (total, by_unit[unit or UNASSIGNED], by_category[category], by_level[level])
 
     for pid, facts in at_start.items():
         if facts.state in OPEN_VALUES:
@@ -331,9 +401,8 @@ def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection,
     escalated: dict[int, set[str]] = defaultdict(set)  # id(tally) → problem ids, for distinct counts
     tallies_by_id: dict[int, Tally] = {}
     for event in events:
-        facts_now = at_end.get(event.pid)
         if event.action == Action.RAISE.value:
-            facts = facts_now or Facts(State.SUBMITTED.value, 1, None, None)
+            facts = at_end[event.pid]
             for tally in slices(event.pid, facts.lead_unit, facts.level):
                 tally.new += 1
             new_list.append(context.brief(event.pid, facts))
@@ -357,9 +426,9 @@ def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection,
         for tally in slices(pid, event.lead_unit, event.level):
             tally.closed += 1
             tally.closed_on_time += bool(event.on_time)
-        facts = at_end.get(pid) or Facts(State.CLOSED.value, event.level, event.lead_unit, None)
+        facts = at_end[pid]
         closed_list.append(context.brief(pid, facts, closed_on=closed_on))
-        closings.append((context.statics[pid].raised_on, closed_on))
+        closings.append((facts.raised_on, closed_on))
 
     first_raised = min((raised for raised, _ in closings), default=period.first)
     index = WorkingDayIndex(calendar, first_raised, period.last)
@@ -412,41 +481,39 @@ def _queues(context: _Context, in_hand: list[Brief]) -> list[Queue]:
 
 
 def _trend(context: _Context, period: Period, months: int = 6) -> list[dict[str, Any]]:
-    """New, closed, escalated and in hand at each month end, over the last months (oldest first)."""
+    """New, closed, escalated and in hand at each month end, over the last months (oldest first).
+
+    One query buckets the window's events by month in SQL (CASE over the month boundaries, which
+    both back ends run); the open count at the window's start is counted in SQL too.
+    """
     periods = trailing(period if period.cadence is Cadence.MONTHLY else _month_of(period.last), months)
-    start = instant(periods[0].first)
-    end = instant(periods[-1].last + timedelta(days=1))
-    in_hand = sum(1 for facts in snapshot(context.connection, start).values() if facts.state in OPEN_VALUES)
+    bounds = [instant(p.first) for p in periods] + [instant(periods[-1].last + timedelta(days=1))]
     e = EVENT.c
+    bucket = case(*((e.at < bound, index) for index, bound in enumerate(bounds[1:])), else_=len(periods))
+    was_open = case((e.from_state.in_(OPEN_VALUES), 1), else_=0)
+    is_open = case((e.to_state.in_(OPEN_VALUES), 1), else_=0)
+    counted = (Action.RAISE.value, Action.VERIFY.value, Action.ESCALATE.value, Action.EXPLAIN.value,
+               Action.WITHDRAW.value, Action.REOPEN.value)
     rows = context.connection.execute(
-        select(e.stream_id, e.action, e.from_state, e.to_state, e.at)
-        .where(e.stream_type == "problem", e.at >= start, e.at < end,
-               e.action.in_([Action.RAISE.value, Action.VERIFY.value, Action.ESCALATE.value,
-                             Action.EXPLAIN.value, Action.WITHDRAW.value, Action.REOPEN.value]))
+        select(bucket.label("bucket"), e.action, func.count(), func.count(e.stream_id.distinct()),
+               func.sum(is_open - was_open))
+        .where(e.stream_type == "problem", e.action.in_(counted), e.at >= bounds[0], e.at < bounds[-1])
+        .group_by(bucket, e.action)
     ).all()
-    buckets: dict[str, dict[str, Any]] = {
-        p.name: {"period": p.name, "new": 0, "closed": 0, "escalations": 0, "delta": 0, "_closed": set()}
-        for p in periods
-    }
-    for pid, action, before, after, at in rows:
-        bucket = buckets[f"{local_day(_aware(at)).year}-{local_day(_aware(at)).month:02d}"]
-        if action == Action.RAISE.value:
-            bucket["new"] += 1
-        elif action == Action.VERIFY.value:
-            bucket["_closed"].add(pid)
-        elif action == Action.ESCALATE.value:
-            bucket["escalations"] += 1
-        was_open, is_open_now = before in OPEN_VALUES, after in OPEN_VALUES
-        bucket["delta"] += int(is_open_now and not was_open) - int(was_open and not is_open_now)
+    per_month: list[dict[str, int]] = [defaultdict(int) for _ in periods]
+    for index, action, events, problems, delta in rows:
+        month = per_month[index]
+        month[action] += problems if action == Action.VERIFY.value else events
+        month["delta"] += int(delta or 0)
+    in_hand = open_count(context.connection, bounds[0])
     trend: list[dict[str, Any]] = []
-    for p in periods:
-        bucket = buckets[p.name]
+    for p, month in zip(periods, per_month, strict=True):
         start_hand = in_hand
-        in_hand += bucket["delta"]
-        closed = len(bucket["_closed"])
-        trend.append({"period": p.name, "new": bucket["new"], "closed": closed,
-                      "escalations": bucket["escalations"], "in_hand_start": start_hand, "in_hand_end": in_hand,
-                      "closure_rate": rate(closed, start_hand + bucket["new"])})
+        in_hand += month["delta"]
+        new, closed = month[Action.RAISE.value], month[Action.VERIFY.value]
+        trend.append({"period": p.name, "new": new, "closed": closed, "escalations": month[Action.ESCALATE.value],
+                      "in_hand_start": start_hand, "in_hand_end": in_hand,
+                      "closure_rate": rate(closed, start_hand + new)})
     return trend
 
 

@@ -27,7 +27,7 @@ def local(day: date, hour: int = 9) -> datetime:
 
 
 def url(d: Any) -> str:
-    return f"sqlite:///{d.path}"
+    return d.url
 
 
 def assigned(d: Any, *, on: date, difficulty: Difficulty, title: str) -> str:
@@ -208,5 +208,10 @@ def test_the_deployments_carry_their_cron_schedules_in_shanghai_time() -> None:
         "deliver-notifications": [("*/5 * * * *", "Asia/Shanghai")],
         "intake": [],
         "coordination-cycle": [],
+        "meeting-prep": [("0 16 * * 2", "Asia/Shanghai")],
+        "weekly-report": [("30 8 * * 1", "Asia/Shanghai")],
+        "monthly-analysis": [("0 9 1 * *", "Asia/Shanghai")],
+        "quarterly-dispatch": [("0 9 1 1,4,7,10 *", "Asia/Shanghai")],
+        "import-ledger": [],
     }
     assert built["sweep"].entrypoint == "flows.sweep.sweep"

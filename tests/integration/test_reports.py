@@ -156,3 +156,17 @@ def test_markdown_and_json_round_trip(district: Any) -> None:
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     text = render.markdown(render.document(data))
     assert text.startswith("# 重大项目问题协调推进周汇报") and "| 新增问题 | 4 |" in text
+
+
+@pytest.mark.parametrize("recent", [True, False], ids=["read-rows-and-recent-events", "scan-events-before"])
+def test_both_ways_of_reading_the_past_give_the_same_report(
+    district: Any, monkeypatch: pytest.MonkeyPatch, recent: bool,
+) -> None:
+    ids = build_week_23(district)
+    build_week_24(district, ids)
+    expected = {name: reports.build(district.uow(), cadence=cadence, period=parse_period(cadence, name)).to_json()
+                for cadence, name in ((Cadence.WEEKLY, "2024-W23"), (Cadence.MONTHLY, "2024-06"))}
+    monkeypatch.setattr(reports, "_recent", lambda _connection, _before: recent)
+    for cadence, name in ((Cadence.WEEKLY, "2024-W23"), (Cadence.MONTHLY, "2024-06")):
+        assert reports.build(district.uow(), cadence=cadence, period=parse_period(cadence, name)).to_json() \
+            == expected[name]

@@ -1,0 +1,46 @@
+"""Meeting preparation: plan next Wednesday's task-force consultation and tell the units concerned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from sqlmodel import col, select
+
+from coordination.domain.enums import Role
+from coordination.domain.errors import InvalidInput
+from coordination.models import Person, PersonRole
+from coordination.services import meetings
+from coordination.uow import UnitOfWork
+from flows._runtime import caller, database
+
+WEDNESDAY = 2
+
+
+def _secretary(engine: Any, handle: str | None) -> str:
+    """The chair: the handle given, else the first active member of the secretariat."""
+    if handle:
+        return handle
+    with UnitOfWork(engine, write=False) as uow:
+        first = uow.session.exec(
+            select(Person.handle).join(PersonRole, col(PersonRole.handle) == col(Person.handle))
+            .where(PersonRole.role == Role.SECRETARIAT.value, col(Person.active).is_(True))
+            .order_by(col(Person.handle))).first()
+    if first is None:
+        raise InvalidInput("没有专班办公室人员，无法筹备会商会", "no secretariat member to chair the consultation")
+    return first
+
+
+@flow(name="meeting-prep")
+def meeting_prep(db: str | None = None, chair: str | None = None) -> dict[str, Any]:
+    """Plan the coming Wednesday's 专班会商 from the problems waiting at L2 and send the 会议通知."""
+    with database(db) as engine:
+        person = caller(_secretary(engine, chair))
+        held_on = meetings.next_weekday(person.today, WEDNESDAY)
+        view = meetings.prepare_task_force(UnitOfWork(engine), caller=person, held_on=held_on)
+    logger = get_run_logger()
+    if view is None:
+        logger.info("no consultation to plan for %s (already planned, or nothing waits at L2)", held_on)
+        return {"date": held_on.isoformat(), "meeting": None}
+    logger.info("planned %s for %s with %d items", view.id, held_on, len(view.agenda))
+    return {"date": held_on.isoformat(), "meeting": view.to_json()}
