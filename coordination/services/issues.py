@@ -168,7 +168,8 @@ def load_roster(session: Session, project_code: str) -> Roster:
     )
 
 
-def _db_values(changes: dict[str, Any]) -> dict[str, Any]:
+def db_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """Changed fields as the problem row's columns hold them (co-units as JSON text, enums by value)."""
     values: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "co_units":
@@ -213,13 +214,13 @@ def _apply(
     result = session.execute(
         update(Problem)
         .where(col(Problem.id) == row.id, col(Problem.version) == old_version)
-        .values(**_db_values(changes))
+        .values(**db_values(changes))
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"问题 {row.id} 已被他人修改，请刷新后重试",
                        f"{row.id} was changed by someone else; reload and try again")
     session.expunge(row)
-    for name, value in _db_values(changes).items():
+    for name, value in db_values(changes).items():
         setattr(row, name, value)
     event = append_event(
         session, stream_type=PROBLEM_STREAM, stream_id=row.id, action=action.value, caller=caller,
@@ -273,7 +274,7 @@ def raise_problem(
                                  raised_by=actor.handle, today=caller.today)
             problem_id = _next_id(session, caller.today.year)
             fields = {"id": problem_id, **fields, "version": 1}
-            row = Problem(**_db_values(fields))
+            row = Problem(**db_values(fields))
             session.add(row)
             session.flush()
             append_event(session, stream_type=PROBLEM_STREAM, stream_id=problem_id, action=Action.RAISE.value,

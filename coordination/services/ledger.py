@@ -1033,16 +1033,6 @@ class _Events:
             self.session.connection().execute(insert(_EVENT_TABLE), self.rows)
 
 
-def _db_values(changes: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name == "co_units":
-            values[name] = json.dumps(list(value), ensure_ascii=False)
-        elif isinstance(value, State | Difficulty):
-            values[name] = value.value
-        else:
-            values[name] = value
-    return values
 
 
 
@@ -1097,7 +1087,7 @@ def _write(
         changes = {**assignment.changes, "version": problem.version + 1}
         result = session.connection().execute(
             update(_PROBLEM_TABLE).where(_PROBLEM_TABLE.c.id == problem.id, _PROBLEM_TABLE.c.version == problem.version)
-            .values(**_db_values(changes)))
+            .values(**issues.db_values(changes)))
         if result.rowcount != 1:
             raise Conflict(f"问题 {problem.id} 在导入期间被他人修改，本次导入未生效",
                            f"{problem.id} changed during the import; nothing was applied")
@@ -1147,7 +1137,7 @@ def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], events:
                        from_state=State.SUBMITTED.value, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON,
                        facts=_assigned_facts(1, changes))
             fields = {**fields, **changes}
-        rows.append({**_PROBLEM_DEFAULTS, **_db_values(fields)})
+        rows.append({**_PROBLEM_DEFAULTS, **issues.db_values(fields)})
         if progress and (offset + 1) % _REPORT_EVERY == 0:
             progress("write", offset + 1, len(new))
     session.connection().execute(insert(_PROBLEM_TABLE), rows)
