@@ -47,6 +47,14 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
+def _error_language(app_state: AppState) -> str:
+    """--lang, else COORD_LANG, else Chinese; an invalid choice must not hide the error being reported."""
+    try:
+        return app_state.lang
+    except CoordError:
+        return "zh"
+
+
 class CoordGroup(TyperGroup):
     """Maps coord's errors to exit codes and keeps tracebacks for --debug."""
 
@@ -60,7 +68,7 @@ class CoordGroup(TyperGroup):
             app_state = state(ctx)
             if app_state.debug:
                 raise
-            lang = app_state.lang_option if app_state.lang_option in ("zh", "en") else "zh"
+            lang = _error_language(app_state)
             prefix = "error:" if lang == "en" else "错误："
             app_state.err.print(f"[bold red]{prefix}[/] {error.message(lang)}", highlight=False)
             raise typer.Exit(error.exit_code) from None

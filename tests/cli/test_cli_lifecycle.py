@@ -218,3 +218,10 @@ def test_required_token_guards_every_identity(district: Cli, raised: dict[str, A
 
     assert district("person", "token", "revoke", "wang.mishu", as_="wang.mishu").exit_code == 0
     assert district("issue", "progress", raised["id"], "--note", "催办", as_="wang.mishu").exit_code == 4
+
+
+def test_coord_lang_sets_the_language_of_errors_too(district: Cli, raised: dict[str, Any]) -> None:
+    district.env["COORD_LANG"] = "en"
+    result = district("issue", "verify", raised["id"], as_="wang.mishu")
+    assert result.exit_code == 5
+    assert result.stderr.startswith("error:") and "cannot verify" in result.stderr
