@@ -105,21 +105,40 @@ def snapshot(connection: Connection, before: datetime, *, since: datetime | None
     Every problem open at `before` is included, and, when `since` is given, every problem with an
     event in [since, before).
     """
+    rows = connection.execute(_snapshot_query(connection, before, since))
+    return {pid: Facts(state, level or 1, unit, due, project, title, category, raised_on)
+            for pid, state, level, unit, due, project, title, category, raised_on in rows}
+
+
+def open_tallies(connection: Connection, before: datetime) -> list[tuple[str | None, str, int, int]]:
+    """Problems open at `before`, counted in SQL by lead unit, category and level."""
+    facts = _snapshot_query(connection, before, None).subquery("facts")
+    rows = connection.execute(
+        select(facts.c.lead_unit, facts.c.category, facts.c.level, func.count())
+        .where(facts.c.state.in_(OPEN_VALUES))
+        .group_by(facts.c.lead_unit, facts.c.category, facts.c.level))
+    return [(unit, category, level or 1, count) for unit, category, level, count in rows]
+
+
+def _snapshot_query(connection: Connection, before: datetime, since: datetime | None) -> Any:
     p = PROBLEM.c
     prior = EVENT.alias("prior")
     wanted_events: ColumnElement[bool] = prior.c.to_state.in_(OPEN_VALUES)
     if since is not None:
         wanted_events = or_(wanted_events, prior.c.stream_id.in_(_touched(since, before)))
-    columns = (prior.c.stream_id, prior.c.to_state, prior.c.level, prior.c.lead_unit, prior.c.due_date, p.project,
-               p.title, p.category, p.raised_on)
+    names = ("pid", "state", "level", "lead_unit", "due_date", "project", "title", "category", "raised_on")
+    columns = [c.label(n) for c, n in zip((prior.c.stream_id, prior.c.to_state, prior.c.level, prior.c.lead_unit,
+                                            prior.c.due_date, p.project, p.title, p.category, p.raised_on),
+                                           names, strict=True)]
     if _recent(connection, before):
         # Untouched since `before`: the row is what its last event left. Touched: the event before the
         # first later one.
         wanted: ColumnElement[bool] = p.state.in_(OPEN_VALUES)
         if since is not None:
             wanted = or_(wanted, p.id.in_(_touched(since, before)))
-        from_rows = select(p.id, p.state, p.level, p.lead_unit, p.due_date, p.project, p.title, p.category,
-                           p.raised_on).where(p.id.not_in(_touched(before)), wanted)
+        from_rows = select(*(c.label(n) for c, n in zip(
+            (p.id, p.state, p.level, p.lead_unit, p.due_date, p.project, p.title, p.category, p.raised_on),
+            names, strict=True))).where(p.id.not_in(_touched(before)), wanted)
         first_later = _first_later(before)
         from_events = (
             select(*columns)
@@ -137,9 +156,7 @@ def snapshot(connection: Connection, before: datetime, *, since: datetime | None
                                                     prior.c.seq == last.c.seq))
                               .join(PROBLEM, p.id == last.c.pid))
                  .where(wanted_events))
-    rows = connection.execute(query)
-    return {pid: Facts(state, level or 1, unit, due, project, title, category, raised_on)
-            for pid, state, level, unit, due, project, title, category, raised_on in rows}
+    return query
 
 
 def _first_later(before: datetime) -> Any:
@@ -363,7 +380,7 @@ class _Context:
 def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection, dict[str, Facts]]:
     connection, calendar = context.connection, context.calendar
     start, end = instant(period.first), instant(period.last + timedelta(days=1))
-    at_start = snapshot(connection, start)
+    open_at_start = open_tallies(connection, start)
     at_end = snapshot(connection, end, since=start)
     events = happenings(connection, start, end)
     yellow_until = calendar.add_working_days(period.last, 3).day
@@ -376,13 +393,11 @@ def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection,
     categories = {pid: facts.category for pid, facts in at_end.items()}
 
     def slices(pid: str, unit: str | None, level: int) -> tuple[Tally, ...]:
-        category = categories.get(pid) or at_start[pid].category
-        return (total, by_unit[unit or UNASSIGNED], by_category[category], by_level[level])
+        return (total, by_unit[unit or UNASSIGNED], by_category[categories[pid]], by_level[level])
 
-    for pid, facts in at_start.items():
-        if facts.state in OPEN_VALUES:
-            for tally in slices(pid, facts.lead_unit, facts.level):
-                tally.in_hand_start += 1
+    for unit, category, level, count in open_at_start:
+        for tally in (total, by_unit[unit or UNASSIGNED], by_category[category], by_level[level]):
+            tally.in_hand_start += count
     in_hand: list[Brief] = []
     lights: dict[str, int] = {light.value: 0 for light in Light} | {"none": 0}
     for pid, facts in at_end.items():
