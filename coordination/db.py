@@ -66,8 +66,21 @@ def create_schema(engine: Engine) -> None:
     upgrade(engine)
 
 
+# The newest migration; a test keeps it equal to the migrations' head. Commands compare the
+# database's revision with it in one cheap query, without importing Alembic.
+HEAD_REVISION = "0002"
+
+
 def schema_exists(engine: Engine) -> bool:
     return inspect(engine).has_table("audit_event")
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database; None when it has no schema or predates migrations."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def drop_schema(engine: Engine) -> None:

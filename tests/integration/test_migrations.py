@@ -153,3 +153,26 @@ def _now() -> Any:
     from coordination.config import parse_now
 
     return parse_now(NOW)
+
+
+def test_the_head_the_commands_expect_is_the_migrations_head() -> None:
+    from coordination.db import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION, "set coordination.db.HEAD_REVISION to the new migration's id"
+
+
+def test_commands_on_an_older_schema_say_to_upgrade(empty_database_url: str, tmp_path: Path) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        upgrade(engine, BASELINE_REVISION)
+        directory.bootstrap(UnitOfWork(engine), caller=Caller(SYSTEM_HANDLE, _now(), "init"), admin_handle="admin",
+                            admin_name="管理员")
+    finally:
+        engine.dispose()
+    env = {"COORD_DATABASE_URL": empty_database_url, "COORD_HOME": str(tmp_path / "home"), "COORD_NOW": NOW,
+           "COORD_USER": "admin"}
+    refused = CliRunner().invoke(app, ["issue", "list"], env=env)
+    assert refused.exit_code == 2
+    assert "coord db upgrade" in refused.stderr and BASELINE_REVISION in refused.stderr
+    coord(empty_database_url, tmp_path, "db", "upgrade")
+    assert CliRunner().invoke(app, ["issue", "list"], env=env).exit_code == 0
