@@ -289,7 +289,7 @@ def _candidates(today: Thresholds, settings: SweepSettings) -> Any:
         .select_from(PROBLEM.join(EVENT, last_event))
         .where(p.state.in_(_OPEN), or_(target.is_distinct_from(p.light), escalates))
         .order_by(p.id)
-        .with_for_update()
+        .with_for_update(of=PROBLEM)  # lock the problems, not the events joined to read their last hash
     )
 
 
@@ -458,7 +458,7 @@ def chase_verifications(
                        EVENT.c.at.label("last_at"))
                 .select_from(PROBLEM.join(EVENT, last_event))
                 .where(p.state == State.RESOLUTION_SUBMITTED.value, p.resolved_on < thresholds.chase_before)
-                .order_by(p.id).with_for_update()
+                .order_by(p.id).with_for_update(of=PROBLEM)
             ).all()
             batch = _Batch(caller)
             secretariat = _secretariat_names(session)
