@@ -123,9 +123,7 @@ def _dashboard_data(app_state: AppState) -> dict[str, object]:
 
     today = app_state.today()
     counts = issues.count_problems(app_state.reader())
-    open_views = issues.list_problems(app_state.reader(), today=today,
-                                      filters=issues.ProblemFilter(open_only=True, limit=100000))
-    lights = {light.value: sum(1 for v in open_views if v.light == light) for light in Light}
+    lights = issues.count_lights(app_state.reader(), today=today)
     queue = issues.escalation_queue(app_state.reader(), today=today)
     return {"today": today.isoformat(), "by_state": counts, "lights": lights,
             "queue": [v.to_json() for v in queue[:10]]}

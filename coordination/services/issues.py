@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from coordination.domain.audit import replay, to_json_value
-from coordination.domain.deadlines import light_for
+from coordination.domain.deadlines import YELLOW_WITHIN_WORKING_DAYS, light_for
 from coordination.domain.enums import (
     FINISHED_STATES,
     OPEN_STATES,
@@ -455,14 +455,22 @@ def list_problems(uow: UnitOfWork, *, today: date, filters: ProblemFilter | None
             query = query.where(Problem.level == int(filters.level))
         if filters.category:
             query = query.where(Problem.category == parse_category(filters.category))
-        query = query.order_by(col(Problem.raised_on).desc(), col(Problem.id).desc())
-        if filters.light is None:
-            query = query.limit(filters.limit)
         calendar = work_calendar(session)
-        views = [_view(row, calendar, today) for row in session.exec(query).all()]
         if filters.light is not None:
-            views = [v for v in views if v.light == filters.light][: filters.limit]
-        return views
+            query = query.where(light_expression(today, calendar) == filters.light.value)
+        query = query.order_by(col(Problem.raised_on).desc(), col(Problem.id).desc()).limit(filters.limit)
+        return [_view(row, calendar, today) for row in session.exec(query).all()]
+
+
+def light_expression(today: date, calendar: WorkCalendar) -> Any:
+    """Each problem's light today, in SQL: the same rule as deadlines.light_for, by threshold dates."""
+    yellow_until = calendar.add_working_days(today, YELLOW_WITHIN_WORKING_DAYS).day
+    return case(
+        (or_(col(Problem.state).in_([s.value for s in FINISHED_STATES]), col(Problem.due_date).is_(None)), None),
+        (col(Problem.due_date) < today, Light.RED.value),
+        (col(Problem.due_date) <= yellow_until, Light.YELLOW.value),
+        else_=Light.GREEN.value,
+    )
 
 
 def show_problem(uow: UnitOfWork, *, problem_id: str, today: date) -> ProblemDetail:
@@ -541,5 +549,10 @@ def count_problems(uow: UnitOfWork) -> dict[str, int]:
         return {state: count for state, count in rows}
 
 
-def allowed_actions() -> dict[str, list[str]]:
-    return {a.value: sorted(s.value for s in TRANSITIONS[a].sources) for a in TRANSITIONS}
+def count_lights(uow: UnitOfWork, *, today: date) -> dict[str, int]:
+    """How many open problems show each light today, counted in one query."""
+    with uow:
+        light = light_expression(today, work_calendar(uow.session))
+        rows = uow.session.exec(select(light, func.count()).where(light.is_not(None)).group_by(light)).all()
+        found = {value: count for value, count in rows}
+        return {value.value: found.get(value.value, 0) for value in Light}
