@@ -19,6 +19,8 @@ def register(app: typer.Typer) -> None:
         leader: Annotated[str | None, typer.Option("--leader", help="挂钩领导账号 / linked leader")] = None,
         level: Annotated[str | None, typer.Option("--level", help="L2–L5")] = None,
         unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位 / lead unit")] = None,
+        limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="每页条数 / problems per page")] = 20,
+        page: Annotated[int, typer.Option("--page", "-p", min=1, help="第几页（从 1 起） / page, from 1")] = 1,
         as_json: bool = JsonOption,
     ) -> None:
         """提级问题队列（按紧急程度） / escalation queue ordered by urgency."""
@@ -31,12 +33,15 @@ def register(app: typer.Typer) -> None:
                 parsed = Level.parse(level)
             except ValueError:
                 fail(f"层级无效：{level}（应为 L1–L5）", f"invalid level {level} (L1–L5)")
-        views = issues.escalation_queue(app_state.reader(), today=app_state.today(),
-                                        filters=issues.QueueFilter(leader=leader, level=parsed, unit=unit))
-        rows = [v.to_json() for v in views]
+        found = issues.escalation_queue(app_state.reader(), today=app_state.today(),
+                                        filters=issues.QueueFilter(leader=leader, level=parsed, unit=unit),
+                                        limit=limit, offset=(page - 1) * limit)
+        rows = [v.to_json() for v in found.items]
         if as_json:
-            app_state.emit_json(rows)
+            app_state.emit_json(rows)  # the page's problems, as before paging; the table says how many in all
             return
         scope = " ".join(x for x in (leader, level, unit) if x)
-        app_state.out.print(terminal.problems_table(rows, app_state.lang,
-                                                    title=f"{word('queue', app_state.lang)} {scope}".strip()))
+        table = terminal.problems_table(rows, app_state.lang, title=f"{word('queue', app_state.lang)} {scope}".strip())
+        table.caption = app_state.t(f"第 {found.page} 页，共 {found.pages} 页，共 {found.total} 个问题",
+                                    f"page {found.page} of {found.pages}, {found.total} problems in all")
+        app_state.out.print(table)

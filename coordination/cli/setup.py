@@ -17,6 +17,8 @@ from coordination.render import terminal
 if TYPE_CHECKING:
     from coordination.db import Migration
 
+DASHBOARD_QUEUE = 10  # the most urgent escalated problems the dashboard lists
+
 unit_app = typer.Typer(help="单位：部门、属地、企业 / units.", no_args_is_help=True)
 
 
@@ -124,9 +126,9 @@ def _dashboard_data(app_state: AppState) -> dict[str, object]:
     today = app_state.today()
     counts = issues.count_problems(app_state.reader())
     lights = issues.count_lights(app_state.reader(), today=today)
-    queue = issues.escalation_queue(app_state.reader(), today=today)
+    queue = issues.escalation_queue(app_state.reader(), today=today, limit=DASHBOARD_QUEUE)  # cut in SQL
     return {"today": today.isoformat(), "by_state": counts, "lights": lights,
-            "queue": [v.to_json() for v in queue[:10]]}
+            "queue": [v.to_json() for v in queue.items], "queue_total": queue.total}
 
 
 def _dashboard(app_state: AppState) -> None:
@@ -145,8 +147,12 @@ def _dashboard(app_state: AppState) -> None:
         Panel(light_grid, title=app_state.t(f"在办亮灯（{data['today']}）", f"Lights ({data['today']})")),
     ]))
     queue_rows: list[dict[str, object]] = data["queue"]  # type: ignore[assignment]
-    app_state.out.print(terminal.problems_table(queue_rows, lang,
-                                                title=app_state.t("提级问题队列", "Escalation queue")))
+    table = terminal.problems_table(queue_rows, lang, title=app_state.t("提级问题队列", "Escalation queue"))
+    total = data["queue_total"]
+    if queue_rows:
+        table.caption = app_state.t(f"最紧急的 {len(queue_rows)} 个，共 {total} 个（coord queue 翻页查看）",
+                                    f"the {len(queue_rows)} most urgent of {total} (coord queue pages through all)")
+    app_state.out.print(table)
 
 
 @unit_app.command("add")

@@ -1,19 +1,19 @@
-"""The daily sweep's rules: lights as date thresholds, reminders, automatic escalation.
+"""The daily sweep's rules: lights and escalation as date thresholds, reminders.
 
-The sweep runs in SQL over every open problem, so the per-problem rule of `deadlines.light_for` is
-turned here into a few dates computed once per day: a problem's light then only depends on how its
-due date compares with them. `light_on` and `escalation_due` are the per-problem forms of the same
-rules, used to check the set-based sweep against the domain.
+The sweep runs in SQL over every open problem, so its rules are turned into a few dates computed
+once per day: a problem's light (the one rule of `lights`) and whether it escalates then only depend
+on how its due date compares with them. `escalation_due` is the per-problem form of the escalation
+rule, used to check the set-based sweep against the domain.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
-from coordination.domain.deadlines import YELLOW_WITHIN_WORKING_DAYS, light_for
 from coordination.domain.enums import Level, Light, State
+from coordination.domain.lights import LightThresholds
 from coordination.domain.workdays import WorkCalendar
 
 # States in which a unit is handling the problem: reminders and escalations apply only here
@@ -47,56 +47,33 @@ SETTING_KEYS: dict[str, str] = {
 
 def working_day_back(calendar: WorkCalendar, today: date, n: int) -> date:
     """The n-th most recent working day on or before `today` (n >= 1)."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    day = today
-    found = 0
-    while True:
-        if calendar.is_workday(day):
-            found += 1
-            if found == n:
-                return day
-        day -= timedelta(days=1)
+    return calendar.working_day_back(today, n)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """The dates that decide every problem's light and escalation on `today`.
 
-    red      when due <  today
-    yellow   when today <= due <= yellow_until  (3 or fewer working days left)
-    green    when due >  yellow_until
+    light    by `lights` (red before today, yellow before the 4th working day after it)
     escalate when due <  escalate_before        (more than N working days overdue)
     """
 
     today: date
-    yellow_until: date
+    lights: LightThresholds
     escalate_before: date
     chase_before: date  # a resolution submitted before this day has waited more than N working days
 
     @classmethod
     def on(cls, today: date, calendar: WorkCalendar, settings: SweepSettings | None = None) -> Thresholds:
         settings = settings or SweepSettings()
-        # working_days_between(today, due) <= 3  <=>  due is before the 4th working day after today
-        fourth = calendar.add_working_days(today, YELLOW_WITHIN_WORKING_DAYS + 1).day
         # working_days_between(due, today) > N  <=>  due is before the (N+1)-th working day back
         escalate_before = working_day_back(calendar, today, settings.escalate_after_overdue_working_days + 1)
         chase_before = working_day_back(calendar, today, settings.chase_verification_after_working_days + 1)
-        return cls(today, fourth - timedelta(days=1), escalate_before, chase_before)
+        return cls(today, LightThresholds.on(today, calendar), escalate_before, chase_before)
 
     def light(self, due: date | None) -> Light | None:
-        if due is None:
-            return None
-        if due < self.today:
-            return Light.RED
-        if due <= self.yellow_until:
-            return Light.YELLOW
-        return Light.GREEN
-
-
-def light_on(today: date, due: date | None, calendar: WorkCalendar) -> Light | None:
-    """The per-problem rule the thresholds must agree with (no due date: no light)."""
-    return None if due is None else light_for(today, due, calendar)
+        """The light of an open problem due on `due` (the sweep reads open problems only)."""
+        return self.lights.light(due)
 
 
 def escalation_due(

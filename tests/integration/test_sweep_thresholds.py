@@ -6,12 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from coordination.domain.enums import Level, State
+from coordination.domain.enums import Level, Light, State
 from coordination.domain.sweep import (
     SweepSettings,
     Thresholds,
     escalation_due,
-    light_on,
     overdue_working_days,
     working_day_back,
 )
@@ -23,12 +22,15 @@ YEAR_2024 = [date(2024, 1, 1) + timedelta(days=n) for n in range(366)]
 
 
 @pytest.mark.parametrize("month", range(1, 13))
-def test_threshold_lights_match_light_for_on_every_day(month: int) -> None:
+def test_threshold_lights_match_the_working_days_left_on_every_day(month: int) -> None:
     for today in (d for d in YEAR_2024 if d.month == month):
         thresholds = Thresholds.on(today, CALENDAR)
         for offset in range(-15, 25):
             due = today + timedelta(days=offset)
-            assert thresholds.light(due) == light_on(today, due, CALENDAR), (today, due)
+            left = CALENDAR.working_days_between(today, due)
+            expected = Light.RED if due < today else Light.YELLOW if left <= 3 else Light.GREEN
+            assert thresholds.light(due) == expected, (today, due)
+        assert thresholds.light(None) is None
 
 
 @pytest.mark.parametrize("overdue_days", [1, 2, 10])

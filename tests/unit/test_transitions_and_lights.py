@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import coordination.domain
-from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for, light_for
+from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for
 from coordination.domain.enums import Action, Difficulty, Level, Light, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.lights import LightThresholds
 from coordination.domain.problem import (
     ActionInput,
     Actor,
@@ -110,19 +111,34 @@ def test_a_district_may_tune_difficulty_days(calendar: WorkCalendar) -> None:
 def test_light_turns_yellow_at_three_working_days_and_red_when_overdue(
     calendar: WorkCalendar, today: date, light: Light
 ) -> None:
-    assert light_for(today, date(2024, 6, 24), calendar) is light
+    assert LightThresholds.on(today, calendar).light(date(2024, 6, 24)) is light
 
 
 def test_golden_week_does_not_count_towards_the_days_left(calendar: WorkCalendar) -> None:
     # On Mon 30 Sep 2024 a problem due Mon 14 Oct has 6 working days left: 8–11, Saturday 12, 14 Oct.
     assert calendar.working_days_between(date(2024, 9, 30), date(2024, 10, 14)) == 6
-    assert light_for(date(2024, 9, 30), date(2024, 10, 14), calendar) is Light.GREEN
+    lights = LightThresholds.on(date(2024, 9, 30), calendar)
+    assert lights.light(date(2024, 10, 14)) is Light.GREEN
     # Due Wed 9 Oct: nine calendar days ahead but only two working days, so already yellow.
-    assert light_for(date(2024, 9, 30), date(2024, 10, 9), calendar) is Light.YELLOW
+    assert lights.light(date(2024, 10, 9)) is Light.YELLOW
+    # The golden week and the make-up Saturday: yellow up to Thu 10 Oct, green from Fri 11 Oct.
+    assert lights.yellow_before == date(2024, 10, 11)
 
 
-def test_a_problem_without_due_date_is_green(calendar: WorkCalendar) -> None:
-    assert light_for(date(2024, 6, 3), None, calendar) is Light.GREEN
+def test_a_due_date_on_a_saturday_is_yellow_with_three_working_days_left(calendar: WorkCalendar) -> None:
+    # Tue 4 Jun 2024 → Sat 8 Jun: 5, 6, 7 Jun are left (Mon 10 Jun is the Dragon Boat Festival).
+    lights = LightThresholds.on(date(2024, 6, 4), calendar)
+    assert lights.light(date(2024, 6, 8)) is Light.YELLOW
+    assert lights.light(date(2024, 6, 10)) is Light.YELLOW
+    assert lights.light(date(2024, 6, 11)) is Light.GREEN
+
+
+def test_a_problem_without_due_date_or_finished_has_no_light(calendar: WorkCalendar) -> None:
+    lights = LightThresholds.on(date(2024, 6, 3), calendar)
+    assert lights.light(None) is None
+    assert lights.light(date(2024, 6, 1), State.CLOSED) is None
+    assert lights.light(date(2024, 6, 1), State.WITHDRAWN.value) is None
+    assert lights.light(date(2024, 6, 1), State.LONG_TERM) is Light.RED
 
 
 # ---- the table -----------------------------------------------------------------------------

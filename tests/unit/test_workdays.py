@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from coordination.domain.workdays import WorkCalendar, YearSchedule, parse_date_list
+from coordination.domain.sweep import working_day_back
+from coordination.domain.workdays import DueDate, WorkCalendar, YearSchedule, parse_date_list
 from coordination.services.calendar import package_schedules
 
 
@@ -197,6 +201,118 @@ def test_a_local_working_day_beats_an_official_holiday() -> None:
     local = WorkCalendar(package_schedules(), {date(2024, 10, 2): True})
     assert local.is_workday(date(2024, 10, 2)) is True
     assert local.add_working_days(date(2024, 9, 30), 1).day == date(2024, 10, 2)
+
+
+# ---- the arithmetic equals counting day by day ----------------------------------------------
+
+
+def add_day_by_day(calendar: WorkCalendar, start: date, count: int) -> DueDate:
+    """The definition: step one day at a time, provisional once a step lands in an unknown year."""
+    day, provisional, remaining = start, False, count
+    while remaining:
+        day += timedelta(days=1)
+        provisional |= not calendar.knows(day.year)
+        if calendar.is_workday(day):
+            remaining -= 1
+    return DueDate(day, provisional)
+
+
+def between_day_by_day(calendar: WorkCalendar, start: date, end: date) -> int:
+    if end < start:
+        return -between_day_by_day(calendar, end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if calendar.is_workday(start + timedelta(days=n)))
+
+
+def back_day_by_day(calendar: WorkCalendar, today: date, n: int) -> date:
+    day, found = today, 0
+    while True:
+        if calendar.is_workday(day):
+            found += 1
+            if found == n:
+                return day
+        day -= timedelta(days=1)
+
+
+def days_of(year: int) -> st.SearchStrategy[date]:
+    return st.dates(date(year, 1, 1), date(year, 12, 31))
+
+
+@st.composite
+def year_schedules(draw: st.DrawFn, year: int) -> YearSchedule:
+    """A schedule like the State Council's: runs of days off, weekend days made working (调休)."""
+    holidays: set[date] = set()
+    for first in draw(st.lists(days_of(year), max_size=6)):
+        holidays |= {d for d in (first + timedelta(days=n) for n in range(draw(st.integers(1, 8))))
+                     if d.year == year}
+    weekends = [d for d in draw(st.lists(days_of(year), max_size=12)) if d.weekday() >= 5]
+    return YearSchedule(year, frozenset(holidays), frozenset(weekends) - holidays, source="loaded")
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> WorkCalendar:
+    """Known and unknown years over 2023–2028 (real or made-up schedules), with local overrides."""
+    official = package_schedules()
+    schedules: dict[int, YearSchedule] = {}
+    for year in range(2023, 2029):
+        kind = draw(st.sampled_from(["official", "made-up", "unknown"]))
+        if kind == "official" and year in official:
+            schedules[year] = official[year]
+        elif kind != "unknown":
+            schedules[year] = draw(year_schedules(year))
+    overrides = draw(st.dictionaries(st.dates(date(2022, 12, 1), date(2029, 1, 31)), st.booleans(), max_size=15))
+    return WorkCalendar(schedules, overrides)
+
+
+SPAN = st.dates(date(2022, 12, 1), date(2029, 1, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendar=calendars(), start=SPAN, end=SPAN)
+def test_working_days_between_equals_counting_day_by_day(calendar: WorkCalendar, start: date, end: date) -> None:
+    assert calendar.working_days_between(start, end) == between_day_by_day(calendar, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendar=calendars(), start=SPAN, count=st.one_of(st.integers(0, 10), st.integers(0, 1600)))
+def test_add_working_days_equals_stepping_day_by_day(calendar: WorkCalendar, start: date, count: int) -> None:
+    assert calendar.add_working_days(start, count) == add_day_by_day(calendar, start, count)
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendar=calendars(), today=st.dates(date(2023, 1, 1), date(2029, 1, 31)), n=st.integers(1, 40))
+def test_working_day_back_equals_stepping_back_day_by_day(calendar: WorkCalendar, today: date, n: int) -> None:
+    assert working_day_back(calendar, today, n) == back_day_by_day(calendar, today, n)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendar=calendars(), start=SPAN, count=st.integers(1, 1600))
+def test_working_days_between_undoes_add_working_days(calendar: WorkCalendar, start: date, count: int) -> None:
+    due = calendar.add_working_days(start, count)
+    assert calendar.working_days_between(start, due.day) == count
+    assert calendar.is_workday(due.day)
+
+
+def test_the_arithmetic_reaches_the_last_representable_day_at_once(official: WorkCalendar) -> None:
+    local = WorkCalendar(package_schedules(), {date(9999, 12, 30): False, date(2024, 6, 5): False})
+    started = time.perf_counter()
+    total = local.working_days_between(date(2024, 1, 1), date(9999, 12, 31))
+    last = local.add_working_days(date(2024, 1, 1), total)
+    back = local.working_day_back(date(9999, 12, 31), total)
+    assert time.perf_counter() - started < 0.05
+    assert last == DueDate(date(9999, 12, 31), True)  # a Friday, and years past the package are guesses
+    assert back == date(2024, 1, 2)  # 1 Jan 2024 is New Year's Day
+    assert local.working_days_between(date(9999, 12, 31), date(2024, 1, 1)) == -total
+    with pytest.raises(OverflowError):
+        local.add_working_days(date(9999, 12, 31), 1)
+    with pytest.raises(OverflowError):
+        local.working_day_back(date(1, 1, 3), 5)
+
+
+def test_a_calendar_without_any_schedule_counts_monday_to_friday() -> None:
+    plain = WorkCalendar()
+    assert plain.working_days_between(date(2024, 6, 3), date(2024, 6, 10)) == 5
+    assert plain.add_working_days(date(2024, 6, 7), 1) == DueDate(date(2024, 6, 10), True)
+    assert plain.add_working_days(date(2024, 6, 7), 0) == DueDate(date(2024, 6, 7), False)
 
 
 # ---- parse_date_list -----------------------------------------------------------------------
