@@ -32,6 +32,7 @@ class AppState:
     debug: bool = False
     out: Console = field(default_factory=lambda: Console(soft_wrap=False))
     err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    identity_checked: bool = False
 
     @cached_property
     def lang(self) -> str:
@@ -75,6 +76,7 @@ class AppState:
         if not handle:
             raise NotPermitted("未指定身份：请用 --as HANDLE 或环境变量 COORD_USER",
                                "no identity: use --as HANDLE or COORD_USER")
+        refuse_builtin_actor(handle)
         return Caller(handle=handle, now=config.now(), origin="cli", token=os.environ.get("COORD_TOKEN"),
                       require_token=config.token_required())
 
@@ -94,11 +96,32 @@ class AppState:
         self.err.print(message)
 
 
+def refuse_builtin_actor(handle: str | None) -> None:
+    """Nobody acts as `system` from the command line: only the sweep and the scheduled flows are it."""
+    if handle is None:
+        return
+    from coordination.services.common import SYSTEM_HANDLE
+
+    if handle.strip() == SYSTEM_HANDLE:
+        raise NotPermitted(
+            f"{SYSTEM_HANDLE} 是内置的定时任务账号，只有每日巡查和定时流程以它的身份运行，不能用 --as 或 COORD_USER "
+            "冒用；请指定在册人员（巡查请直接运行 coord sweep）",
+            f"{SYSTEM_HANDLE} is the built-in actor of the sweep and the scheduled flows; nobody may act as it "
+            "with --as or COORD_USER: name a registered person (to sweep, run coord sweep)",
+        )
+
+
 def state(ctx: typer.Context) -> AppState:
+    """The command's shared state; the first call refuses `--as system` / COORD_USER=system, for every command."""
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
-    return root.obj
+    app_state: AppState = root.obj
+    # Once per command, and never while another error is being reported (the error handler calls this too).
+    if not app_state.identity_checked and sys.exc_info()[1] is None:
+        app_state.identity_checked = True
+        refuse_builtin_actor(app_state.user or os.environ.get("COORD_USER") or None)
+    return app_state
 
 
 def fail(zh: str, en: str) -> NoReturn:

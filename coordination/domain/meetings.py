@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from coordination.domain.enums import Action, Level, Role, State
+from coordination.domain.enums import Action, Level, Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.labels import bilingual
+from coordination.domain.problem import Actor, ProblemFacts, Roster, authorize
 
 
 class MeetingKind(StrEnum):
@@ -91,10 +93,36 @@ def require_state(meeting_id: str, state: MeetingState, *allowed: MeetingState, 
                        f"cannot {doing_en} meeting {meeting_id} while {state.value}")
 
 
-def applicable_states(outcome: Outcome) -> frozenset[State]:
-    """Where a decided problem must still be when the minutes close."""
-    return frozenset({State.ON_AGENDA}) if outcome is not Outcome.EXPLAIN else frozenset(
-        {State.ON_AGENDA, State.IN_PROGRESS, State.ASSIGNED})
+def check_linked_project(meeting_id: str, kind: MeetingKind, chair: Actor, problem_id: str, roster: Roster) -> None:
+    """A linked leader's 会办 holds only the chair's linked projects (a principal's reach is every project)."""
+    if kind is not MeetingKind.LEADER or Role.PRINCIPAL in chair.roles or chair.handle in roster.leaders:
+        return
+    raise NotPermitted(
+        f"会议 {meeting_id} 是 {chair.handle} 主持的挂钩领导会办，只能议其挂钩项目的问题；"
+        f"问题 {problem_id} 所属项目 {roster.project} 不是 {chair.handle} 的挂钩项目",
+        f"meeting {meeting_id} is {chair.handle}'s linked leader's meeting and holds only their linked projects; "
+        f"{problem_id} belongs to {roster.project}, which {chair.handle} is not linked to",
+    )
+
+
+def check_chair_authority(meeting_id: str, kind: MeetingKind, outcome: Outcome, chair: Actor,
+                          problem: ProblemFacts, roster: Roster) -> None:
+    """A decision carries the chair's authority: the table must let the chair take its action on the problem.
+
+    Raises NotPermitted when the chair's roles or reach (the project's roster) do not allow it,
+    Conflict when the problem's state does not.
+    """
+    check_linked_project(meeting_id, kind, chair, problem.id, roster)
+    try:
+        authorize(outcome.action, chair, problem, roster)
+    except NotPermitted as refused:
+        action_zh, action_en = bilingual(outcome.action)
+        raise NotPermitted(
+            f"会议 {meeting_id} 的议定事项以主持人 {chair.handle} 的职权为限，不能对问题 {problem.id} "
+            f"议定“{action_zh}”：{refused.zh}",
+            f"meeting {meeting_id} decides with its chair {chair.handle}'s authority, which does not reach "
+            f"{action_en} on {problem.id}: {refused.en}",
+        ) from None
 
 
 def minutes_number(year: int, number: int) -> str:

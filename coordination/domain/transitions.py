@@ -111,8 +111,9 @@ TRANSITIONS: dict[Action, Rule] = {
             guards=(Guard.NOT_RESOLVING_UNIT,), needs_reason=True, counts_reopen=True,
         ),
         Rule(
+            # Struck off without a solution: the secretariat's or the principal's call, never the handling unit's.
             Action.EXPLAIN, frozenset({S.SUBMITTED, *_HANDLING, S.LONG_TERM}), S.CLOSED_EXPLAINED,
-            {R.SECRETARIAT: Scope.ANY}, needs_reason=True,
+            {R.SECRETARIAT: Scope.ANY, R.PRINCIPAL: Scope.ANY}, needs_reason=True,
         ),
         Rule(
             Action.LONG_TERM, _HANDLING, S.LONG_TERM, {R.SECRETARIAT: Scope.ANY}, needs_reason=True,
@@ -126,9 +127,10 @@ TRANSITIONS: dict[Action, Rule] = {
             {R.SECRETARIAT: Scope.ANY}, needs_reason=True, counts_reopen=True,
         ),
         Rule(
+            # Held by the meeting's chair (a unit head chairs only the task force: meetings.CHAIR_ROLES).
             Action.DECIDE, frozenset({S.ON_AGENDA}), S.IN_PROGRESS,
             {R.SECRETARIAT: Scope.ANY, R.LEADER: Scope.PROJECT_LEADER, R.PRINCIPAL: Scope.ANY,
-             R.UNIT_HEAD: Scope.ANY},
+             R.UNIT_HEAD: Scope.ROSTER_UNIT},
             needs_reason=True, taken_by="meeting",
         ),
         Rule(
