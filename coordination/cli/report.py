@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -34,34 +35,43 @@ def _run(ctx: typer.Context, cadence: Cadence, period_text: str | None, format_:
     if format_ in ("xlsx", "docx") and out is None:
         fail(f"{format_} 格式需要 --out 指定输出文件", f"--format {format_} needs --out FILE")
     period = _period(app_state, cadence, period_text)
-    data = reports.build(app_state.reader(), cadence=cadence, period=period).to_json()
-    doc = render.document(data, app_state.lang)
+    report = reports.build(app_state.reader(), cadence=cadence, period=period)
     if format_ == "json":
-        if out is not None:
-            import json
-
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        else:
-            app_state.emit_json(data)
-    elif format_ == "md":
-        text = render.markdown(doc, app_state.lang)
+        # Written as it is encoded, one problem at a time: never the whole document in memory.
+        chunks = render.json_chunks(report.json_stream())
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+            with out.open("w", encoding="utf-8") as stream:
+                stream.writelines(chunks)
         else:
-            app_state.out.print(text, soft_wrap=True, markup=False, highlight=False)
-    elif format_ == "xlsx":
-        assert out is not None
-        render.xlsx(doc, out, app_state.lang)
-    elif format_ == "docx":
-        assert out is not None
-        render.docx(doc, out, app_state.lang)
+            sys.stdout.writelines(chunks)
+            sys.stdout.write("\n")
+        title = render.report_title(cadence.value, app_state.lang)
     else:
-        for part in render.terminal(doc, data, app_state.lang):
-            app_state.out.print(part)
+        # Excel holds every line; the other formats show each problem list's first lines only, so
+        # only those are turned into rows.
+        cap = render.LIST_CAP
+        data = report.to_json(head=None if format_ == "xlsx" else cap)
+        doc = render.document(data, app_state.lang)
+        title = doc.title
+        if format_ == "md":
+            text = render.markdown(doc, app_state.lang, cap)
+            if out is not None:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text, encoding="utf-8")
+            else:
+                app_state.out.print(text, soft_wrap=True, markup=False, highlight=False)
+        elif format_ == "xlsx":
+            assert out is not None
+            render.xlsx(doc, out, app_state.lang)
+        elif format_ == "docx":
+            assert out is not None
+            render.docx(doc, out, app_state.lang, cap)
+        else:
+            for part in render.terminal(doc, data, app_state.lang, cap):
+                app_state.out.print(part)
     if out is not None:
-        app_state.note(app_state.t(f"{doc.title}（{period.name}）已写入 {out}", f"{doc.title} ({period.name}) → {out}"))
+        app_state.note(app_state.t(f"{title}（{period.name}）已写入 {out}", f"{title} ({period.name}) → {out}"))
 
 
 @app.command()

@@ -1,11 +1,15 @@
 """One document model for every report format: the report's JSON turned into titled tables.
 
 Markdown, the terminal, Excel and Word all render this same model, so every format holds the very
-figures the JSON output holds.
+figures the JSON output holds. Problem lists are long (a district may have 100,000 problems in
+hand): where people read them (terminal, Markdown, Word) each shows its `LIST_CAP` most urgent
+lines and says how many more there are; Excel and JSON hold them all.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,7 +20,23 @@ from coordination.domain.enums import Light, State
 from coordination.domain.labels import label
 
 # Column kinds: how a value is shown and typed in a spreadsheet.
-INT, RATE, PCT, WAN, DATE, TEXT = "int", "rate", "pct", "wan", "date", "text"
+INT, RATE, PCT, WAN, DATE, TEXT, IDS = "int", "rate", "pct", "wan", "date", "text", "ids"
+
+LIST_CAP = 20  # lines of each problem list shown in the terminal, Markdown and Word
+MORE = "_more"  # the key of the line that says how many lines a capped list leaves out
+EXCEL_CELL_LIMIT = 32_767  # characters Excel holds in one cell
+
+
+def more_text(count: int, lang: str) -> str:
+    return f"{count} more" if lang == "en" else f"另有 {count} 个"
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Problem ids in one cell, and how many there are in all (`ids` may hold only the first few)."""
+
+    ids: list[str]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -37,9 +57,43 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     sheet: str  # a short name for the Excel sheet
+    capped: bool = False  # a problem list: the formats people read show only its first rows
+    group: str | None = None  # the key whose values split the rows into lists capped one by one
+    # Lines in each list (by the group's value; "" when there is no group), where `rows` may hold
+    # only the first lines of each.
+    counts: dict[str, int] = field(default_factory=dict)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
+
+    def visible(self, cap: int | None) -> list[dict[str, Any]]:
+        """The rows a format showing at most `cap` lines per list shows: each cut list is followed by
+        a row holding `MORE` (how many lines are left out) and the group's own values."""
+        if cap is None or not self.capped:
+            return self.rows
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for row in self.rows:
+            lists.setdefault(str(row.get(self.group, "")) if self.group else "", []).append(row)
+        shown: list[dict[str, Any]] = []
+        for key, rows in lists.items():
+            shown += rows[:cap]
+            left_out = self.counts.get(key, len(rows)) - min(cap, len(rows))
+            if left_out > 0:
+                marker: dict[str, Any] = {MORE: left_out}
+                if self.group:
+                    marker |= {k: v for k, v in rows[0].items() if k in _GROUP_KEYS_SHOWN}
+                shown.append(marker)
+        return shown
+
+    def cells(self, row: dict[str, Any], lang: str, cap: int | None) -> list[str]:
+        """The text of each cell of a shown row; a `MORE` row says how many lines are left out in the
+        first column the group does not fill."""
+        if MORE not in row:
+            return [cell_text(row.get(c.key), c.kind, cap, lang) for c in self.columns]
+        cells = [str(row[c.key]) if c.key in row else "" for c in self.columns]
+        first_free = next((i for i, c in enumerate(self.columns) if c.key not in row), 0)
+        cells[first_free] = more_text(row[MORE], lang)
+        return cells
 
 
 @dataclass
@@ -95,6 +149,8 @@ GROUP_COLUMNS = [
     Column("gap", "差距（百分点）", "Gap (points)", PCT),
 ]
 
+_GROUP_KEYS_SHOWN = frozenset({"owner", "owner_name"})  # what a queue's "N more" line repeats
+
 _GROUP_KEYS = {"provincial": ("省重点", "provincial"), "municipal": ("市重点", "municipal"),
                "district": ("区重点", "district"), "industry": ("产业类", "industry"),
                "livelihood": ("社会民生类", "livelihood"), "infrastructure": ("基础设施类", "infrastructure")}
@@ -110,11 +166,15 @@ def _brief_rows(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def report_title(cadence: str, lang: str = "zh") -> str:
+    title_zh, title_en = _TITLES[cadence]
+    return title_en if lang == "en" else title_zh
+
+
 def document(report: dict[str, Any], lang: str = "zh") -> Document:
     """The report as titled tables, in the order an official report reads."""
     zh = lang != "en"
-    title_zh, title_en = _TITLES[report["cadence"]]
-    doc = Document(title_zh if zh else title_en, report["period"]["label"] if zh else report["period"]["name"])
+    doc = Document(report_title(report["cadence"], lang), report["period"]["label"] if zh else report["period"]["name"])
     problems = report["problems"]
     totals = problems["totals"]
     days = problems["days_to_close"]
@@ -145,17 +205,20 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
         Column("id", "会议", "Meeting"), Column("kind", "类型", "Kind"), Column("date", "日期", "Date", DATE),
         Column("chair_name", "主持", "Chair"), Column("minutes_number", "纪要编号", "Minutes"),
         Column("decisions", "议定事项", "Decisions", INT)], report["meetings"]["held"], "会议" if zh else "Meetings"))
-    queue_rows = [{**row, "owner_name": queue["owner_name"]}
+    queue_rows = [{**row, "owner": queue["owner"], "owner_name": queue["owner_name"]}
                   for queue in report["queues"] for row in _brief_rows(queue["items"], lang)]
     doc.tables.append(Table("六、领导提级队列", "6. Leaders' queues",
                             [Column("owner_name", "队列", "Queue"), *BRIEF_COLUMNS], queue_rows,
-                            "队列" if zh else "Queues"))
+                            "队列" if zh else "Queues", capped=True, group="owner",
+                            counts={q["owner"]: q.get("count", len(q["items"])) for q in report["queues"]}))
     lists = problems["lists"]
+    counts = problems.get("list_counts", {})
     for key, title, sheet in (("new", ("七、新增问题清单", "7. New problems"), "新增清单"),
                               ("in_hand", ("八、推进落实问题清单", "8. Problems in hand"), "推进清单"),
                               ("closed", ("九、已办结销号问题清单", "9. Problems struck off"), "销号清单")):
         doc.tables.append(Table(title[0], title[1], BRIEF_COLUMNS, _brief_rows(lists[key], lang),
-                                sheet if zh else key))
+                                sheet if zh else key, capped=True,
+                                counts={"": counts.get(key, len(lists[key]))}))
     if report.get("trend"):
         doc.tables.append(Table("十、月度趋势", "10. Monthly trend", [
             Column("period", "月份", "Month"), Column("new", "新增", "New", INT),
@@ -177,13 +240,15 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
         rows = [{"leader_name": d["leader_name"], "projects": "、".join(p["name"] for p in d["projects"]),
                  "in_hand": d["in_hand"], "red": d["lights"]["red"], "yellow": d["lights"]["yellow"],
                  "green": d["lights"]["green"], "meetings": len(d["meetings"]),
-                 "stuck": "、".join(s["id"] for s in d["stuck_above_l3"]) or "—"} for d in report["dispatch"]]
+                 "stuck": Ids([s["id"] for s in d["stuck_above_l3"]],
+                              d.get("stuck_above_l3_count", len(d["stuck_above_l3"])))}
+                for d in report["dispatch"]]
         doc.tables.append(Table("十三、挂钩领导调度", "13. Dispatch by linked leader", [
             Column("leader_name", "挂钩领导", "Leader"), Column("projects", "挂钩项目", "Projects"),
             Column("in_hand", "在办问题", "In hand", INT), Column("red", "红灯", "Red", INT),
             Column("yellow", "黄灯", "Yellow", INT), Column("green", "绿灯", "Green", INT),
             Column("meetings", "主持会办", "Meetings chaired", INT),
-            Column("stuck", "L3以上未解决", "Stuck above L3")], rows, "调度" if zh else "Dispatch"))
+            Column("stuck", "L3以上未解决", "Stuck above L3", IDS)], rows, "调度" if zh else "Dispatch"))
     if report.get("annual"):
         annual = report["annual"]
         doc.tables.append(Table("年度数据（对应总结中的空白）", "Annual figures", [
@@ -209,7 +274,12 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def cell_text(value: Any, kind: str) -> str:
+def cell_text(value: Any, kind: str, cap: int | None = None, lang: str = "zh") -> str:
+    if isinstance(value, Ids):
+        shown = value.ids if cap is None else value.ids[:cap]
+        left_out = value.count - len(shown)
+        text = "、".join(shown) or "—"
+        return f"{text}（{more_text(left_out, lang)}）" if left_out > 0 else text
     if value is None or value == "":
         return "—"
     if kind == RATE:
@@ -217,7 +287,7 @@ def cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def markdown(doc: Document, lang: str = "zh") -> str:
+def markdown(doc: Document, lang: str = "zh", cap: int | None = LIST_CAP) -> str:
     lines = [f"# {doc.title}", "", f"**{doc.period}**", ""]
     lines += [f"{p}\n" for p in doc.paragraphs]
     for table in doc.tables:
@@ -227,8 +297,8 @@ def markdown(doc: Document, lang: str = "zh") -> str:
             continue
         lines.append("| " + " | ".join(c.header(lang) for c in table.columns) + " |")
         lines.append("|" + "|".join("---:" if c.kind in (INT, RATE, PCT, WAN) else "---" for c in table.columns) + "|")
-        for row in table.rows:
-            cells = [cell_text(row.get(c.key), c.kind).replace("|", "｜") for c in table.columns]
+        for row in table.visible(cap):
+            cells = [cell.replace("|", "｜") for cell in table.cells(row, lang, cap)]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -248,25 +318,42 @@ def _typed(value: Any, kind: str) -> Any:
         return float(Decimal(str(value)))
     if kind == DATE:
         return date.fromisoformat(str(value))
+    if isinstance(value, Ids):
+        value = "、".join(value.ids) or None
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        return value[: EXCEL_CELL_LIMIT - 1] + "…"
     return value
 
 
+_NUMBER_FORMATS = {RATE: "0.0%", PCT: "0.0%", DATE: "yyyy-mm-dd", WAN: "#,##0.00"}
+
+
 def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
-    """One sheet per section, typed cells, percent and date formats, readable column widths."""
+    """One sheet per section, typed cells, percent and date formats, readable column widths.
+
+    Written row by row (openpyxl's write-only mode): a list of 100,000 problems never sits in memory
+    as a million cell objects.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    cover = book.active
-    assert cover is not None
-    cover.title = "封面" if lang != "en" else "Cover"
-    cover["A1"] = doc.title
-    cover["A1"].font = Font(bold=True, size=16)
-    cover["A2"] = doc.period
-    for n, paragraph in enumerate(doc.paragraphs, start=4):
-        cover.cell(row=n, column=1, value=paragraph).alignment = Alignment(wrap_text=True)
+    book = Workbook(write_only=True)
+    cover = book.create_sheet("封面" if lang != "en" else "Cover")
     cover.column_dimensions["A"].width = 100
+
+    def styled(sheet: Any, value: Any, **style: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    cover.append([styled(cover, doc.title, font=Font(bold=True, size=16))])
+    cover.append([doc.period])
+    cover.append([])
+    for paragraph in doc.paragraphs:
+        cover.append([styled(cover, paragraph, alignment=Alignment(wrap_text=True))])
     used: set[str] = set()
     for table in doc.tables:
         name = table.sheet[:31]
@@ -274,26 +361,21 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
             name = name[:29] + str(len(used))
         used.add(name)
         sheet = book.create_sheet(name)
-        sheet.append([table.title(lang)])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([c.header(lang) for c in table.columns])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_typed(row.get(c.key), c.kind) for c in table.columns])
         for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            for cell in sheet[letter][2:]:
-                if column.kind in (RATE, PCT):
-                    cell.number_format = "0.0%"
-                elif column.kind == DATE:
-                    cell.number_format = "yyyy-mm-dd"
-                elif column.kind == WAN:
-                    cell.number_format = "#,##0.00"
+            # The width fits the header and the first rows: measuring 100,000 cells would take longer
+            # than writing them.
             widest = max([_width(column.header(lang))] + [_width(cell_text(r.get(column.key), column.kind))
-                                                         for r in table.rows] + [6])
-            sheet.column_dimensions[letter].width = min(widest + 2, 60)
+                                                         for r in table.rows[:200]] + [6])
+            sheet.column_dimensions[get_column_letter(index)].width = min(widest + 2, 60)
         sheet.freeze_panes = "A3"
+        sheet.append([styled(sheet, table.title(lang), font=Font(bold=True, size=13))])
+        bold = Font(bold=True)
+        sheet.append([styled(sheet, c.header(lang), font=bold) for c in table.columns])
+        formats = [_NUMBER_FORMATS.get(c.kind) for c in table.columns]
+        for row in table.rows:
+            values = [_typed(row.get(c.key), c.kind) for c in table.columns]
+            sheet.append([styled(sheet, v, number_format=f) if f and v is not None else v
+                          for v, f in zip(values, formats, strict=True)])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
@@ -303,7 +385,7 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def docx(doc: Document, path: Path, lang: str = "zh") -> Path:
+def docx(doc: Document, path: Path, lang: str = "zh", cap: int | None = LIST_CAP) -> Path:
     """Laid out as an official report: title, period, paragraphs, then one table per section."""
     from docx import Document as Word
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -336,16 +418,16 @@ def docx(doc: Document, path: Path, lang: str = "zh") -> Path:
             for paragraph in cell.paragraphs:
                 for header_run in paragraph.runs:
                     header_run.bold = True
-        for row in table.rows:
+        for row in table.visible(cap):
             cells = grid.add_row().cells
-            for cell, column in zip(cells, table.columns, strict=True):
-                cell.text = cell_text(row.get(column.key), column.kind)
+            for cell, text in zip(cells, table.cells(row, lang, cap), strict=True):
+                cell.text = text
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(path))
     return path
 
 
-def terminal(doc: Document, report: dict[str, Any], lang: str = "zh") -> list[Any]:
+def terminal(doc: Document, report: dict[str, Any], lang: str = "zh", cap: int | None = LIST_CAP) -> list[Any]:
     """Rich renderables: the tables, plus bar charts of unit closure rates and the monthly trend."""
     from rich import box
     from rich.panel import Panel
@@ -359,8 +441,8 @@ def terminal(doc: Document, report: dict[str, Any], lang: str = "zh") -> list[An
         for column in table.columns:
             rich.add_column(column.header(lang), justify="right" if column.kind != TEXT and column.kind != DATE
                             else "left", overflow="fold")
-        for row in table.rows:
-            rich.add_row(*(cell_text(row.get(c.key), c.kind) for c in table.columns))
+        for row in table.visible(cap):
+            rich.add_row(*table.cells(row, lang, cap), style="dim" if MORE in row else None)
         if not table.rows:
             rich.caption = "（无）" if lang != "en" else "(none)"
         parts.append(rich)
@@ -388,3 +470,47 @@ def _bars(title: str, values: list[tuple[str, float | int]], *, percent: bool) -
         shown = f"{float(value) * 100:.1f}%" if percent else str(value)
         chart.add_row(name, "[green]" + "█" * width + "[/]", shown)
     return chart
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False)  # one item of a lazy list: one line, encoded in C
+
+
+def json_chunks(value: Any, indent: int = 2) -> Iterator[str]:
+    """`value` as JSON text, in pieces to write as they come: laid out as `json.dumps(value,
+    ensure_ascii=False, indent=indent)` lays it out, except that an iterator (a long list produced
+    lazily, such as `Report.json_stream()` gives) becomes an array with one compact item per line.
+    The document is never held whole in memory."""
+    yield from _chunks(value, 0, indent)
+
+
+def _chunks(value: Any, depth: int, indent: int) -> Iterator[str]:
+    inner = "\n" + " " * (indent * (depth + 1))
+    outer = "\n" + " " * (indent * depth)
+    if isinstance(value, dict):
+        if not value:
+            yield "{}"
+            return
+        opening = "{"
+        for key, item in value.items():
+            yield f"{opening}{inner}{json.dumps(str(key), ensure_ascii=False)}: "
+            opening = ","
+            yield from _chunks(item, depth + 1, indent)
+        yield outer + "}"
+    elif isinstance(value, list | tuple):
+        if not value:
+            yield "[]"
+            return
+        opening = "["
+        for item in value:
+            yield opening + inner
+            opening = ","
+            yield from _chunks(item, depth + 1, indent)
+        yield outer + "]"
+    elif isinstance(value, Iterator):
+        opening = "["
+        for item in value:
+            yield opening + inner + _COMPACT.encode(item)
+            opening = ","
+        yield "[]" if opening == "[" else outer + "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False)

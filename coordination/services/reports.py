@@ -7,30 +7,43 @@ events of the period; Python only tallies the rows those queries return.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, select
 from sqlmodel import SQLModel
 
 from coordination.config import DISTRICT_TZ
 from coordination.domain.enums import Action, Level, Light
+from coordination.domain.errors import InvalidInput
+from coordination.domain.investment import Grouping, Thresholds, YearMonth, portfolio
+from coordination.domain.lights import LightThresholds
 from coordination.domain.meetings import MeetingKind, MeetingState, minutes_number
 from coordination.domain.periods import Cadence, Period, trailing
 from coordination.domain.reports import (
     OPEN_VALUES,
+    PROJECT_ACTIONS,
+    ROSTER_FIELDS,
     Durations,
+    ProjectEvent,
+    ProjectRecord,
     Tally,
     WorkingDayIndex,
     is_overdue,
-    light_on,
+    most_urgent_first,
+    project_facts,
+    projects_as_of,
     rate,
+    value_as_of,
 )
 from coordination.domain.workdays import WorkCalendar
 from coordination.services.calendar import work_calendar
+from coordination.services.settings import PROJECT_RED, PROJECT_YELLOW
 from coordination.uow import UnitOfWork
 
 EVENT: Table = SQLModel.metadata.tables["audit_event"]
@@ -41,6 +54,9 @@ PERSON: Table = SQLModel.metadata.tables["person"]
 UNIT: Table = SQLModel.metadata.tables["unit"]
 PROJECT: Table = SQLModel.metadata.tables["project"]
 ROSTER: Table = SQLModel.metadata.tables["roster_entry"]
+PLAN: Table = SQLModel.metadata.tables["project_plan"]
+PROGRESS: Table = SQLModel.metadata.tables["project_progress"]
+SETTING: Table = SQLModel.metadata.tables["setting"]
 
 UNASSIGNED = "—"
 COUNTED_ACTIONS = (Action.RAISE, Action.VERIFY, Action.ESCALATE, Action.REJECT, Action.REOPEN)
@@ -58,10 +74,10 @@ def local_day(moment: datetime) -> date:
 # ---- facts read from the events --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """A problem after its last event before some instant, with what never changes about it."""
 
+    pid: str
     state: str
     level: int
     lead_unit: str | None
@@ -99,25 +115,43 @@ def _recent(connection: Connection, before: datetime) -> bool:
     return int(since) <= max(1000, int(total) * 2)  # about two events per problem: recent enough
 
 
-def snapshot(connection: Connection, before: datetime, *, since: datetime | None = None) -> dict[str, Facts]:
-    """Problems' facts after their last event strictly before `before`.
+def snapshot(connection: Connection, before: datetime, *, since: datetime | None = None) -> Iterable[Facts]:
+    """Problems' facts after their last event strictly before `before`, read one row at a time
+    (rows with the fields of `Facts`, in its order).
 
     Every problem open at `before` is included, and, when `since` is given, every problem with an
     event in [since, before).
     """
-    rows = connection.execute(_snapshot_query(connection, before, since))
-    return {pid: Facts(state, level or 1, unit, due, project, title, category, raised_on)
-            for pid, state, level, unit, due, project, title, category, raised_on in rows}
+    # In batches, through a server-side cursor where the back end has one: never all rows at once.
+    query = _snapshot_query(connection, before, since).execution_options(yield_per=5000)
+    return cast(Iterable[Facts], connection.execute(query))
 
 
-def open_tallies(connection: Connection, before: datetime) -> list[tuple[str | None, str, int, int]]:
-    """Problems open at `before`, counted in SQL by lead unit, category and level."""
-    facts = _snapshot_query(connection, before, None).subquery("facts")
+def open_at_start_among_touched(connection: Connection, start: datetime,
+                                end: datetime) -> list[tuple[str, str | None, int]]:
+    """The problems with an event in [start, end) that were open at `start` (id, lead unit, level),
+    each as the event before its first one in [start, end) left it.
+
+    Rows, not counts: grouped in SQL, SQLite would read every problem event to join them.
+    """
+    e = EVENT.c
+    prior = EVENT.alias("prior")
+    first = (select(e.stream_id.label("pid"), func.min(e.seq).label("seq"))
+             .where(e.stream_type == "problem", e.at >= start, e.at < end).group_by(e.stream_id).subquery("first"))
     rows = connection.execute(
-        select(facts.c.lead_unit, facts.c.category, facts.c.level, func.count())
-        .where(facts.c.state.in_(OPEN_VALUES))
-        .group_by(facts.c.lead_unit, facts.c.category, facts.c.level))
-    return [(unit, category, level or 1, count) for unit, category, level, count in rows]
+        select(first.c.pid, prior.c.lead_unit, func.coalesce(prior.c.level, 1))
+        .select_from(first.join(prior, and_(prior.c.stream_type == "problem", prior.c.stream_id == first.c.pid,
+                                            prior.c.seq == first.c.seq - 1)))
+        .where(prior.c.to_state.in_(OPEN_VALUES)))
+    return [(pid, unit, level) for pid, unit, level in rows]
+
+
+def _mostly_open(connection: Connection) -> bool:
+    """True when more than half the problems are open (two index-only counts)."""
+    p = PROBLEM.c
+    total = connection.execute(select(func.count()).select_from(PROBLEM)).scalar_one()
+    open_ = connection.execute(select(func.count()).where(p.state.in_(OPEN_VALUES))).scalar_one()
+    return int(open_) * 2 > int(total)
 
 
 def _snapshot_query(connection: Connection, before: datetime, since: datetime | None) -> Any:
@@ -126,18 +160,22 @@ def _snapshot_query(connection: Connection, before: datetime, since: datetime | 
     wanted_events: ColumnElement[bool] = prior.c.to_state.in_(OPEN_VALUES)
     if since is not None:
         wanted_events = or_(wanted_events, prior.c.stream_id.in_(_touched(since, before)))
-    names = ("pid", "state", "level", "lead_unit", "due_date", "project", "title", "category", "raised_on")
-    columns = [c.label(n) for c, n in zip((prior.c.stream_id, prior.c.to_state, prior.c.level, prior.c.lead_unit,
-                                            prior.c.due_date, p.project, p.title, p.category, p.raised_on),
+    names = Facts._fields
+    columns = [c.label(n) for c, n in zip((prior.c.stream_id, prior.c.to_state, func.coalesce(prior.c.level, 1),
+                                            prior.c.lead_unit, prior.c.due_date, p.project, p.title, p.category,
+                                            p.raised_on),
                                            names, strict=True)]
     if _recent(connection, before):
         # Untouched since `before`: the row is what its last event left. Touched: the event before the
-        # first later one.
-        wanted: ColumnElement[bool] = p.state.in_(OPEN_VALUES)
+        # first later one. When most problems are open, the state test is kept from using its index:
+        # reading the table in order beats looking most of its rows up one by one.
+        state = p.state.concat("") if _mostly_open(connection) else p.state
+        wanted: ColumnElement[bool] = state.in_(OPEN_VALUES)
         if since is not None:
             wanted = or_(wanted, p.id.in_(_touched(since, before)))
         from_rows = select(*(c.label(n) for c, n in zip(
-            (p.id, p.state, p.level, p.lead_unit, p.due_date, p.project, p.title, p.category, p.raised_on),
+            (p.id, p.state, func.coalesce(p.level, 1), p.lead_unit, p.due_date, p.project, p.title, p.category,
+             p.raised_on),
             names, strict=True))).where(p.id.not_in(_touched(before)), wanted)
         first_later = _first_later(before)
         from_events = (
@@ -221,12 +259,62 @@ def _names(connection: Connection, table: Table, key: str, value: str) -> dict[s
     return {k: v for k, v in connection.execute(select(table.c[key], table.c[value]))}
 
 
+def project_records(connection: Connection, before: datetime) -> list[ProjectRecord]:
+    """Every project as it stood just before `before`: its rows, rewound through the events since.
+
+    Only the projects changed since are rewound, from their own events; the others are their rows.
+    """
+    columns = [c for c in PROJECT.c if c.name != "code"]
+    fields: dict[str, dict[str, Any]] = {}
+    for row in connection.execute(select(PROJECT).order_by(PROJECT.c.code)).mappings():
+        fields[row["code"]] = {c.name: row[c.name] for c in columns} | {part: [] for part in ROSTER_FIELDS}
+    parts = {"leader": "leaders", "helper": "helpers", "specialist": "specialists"}
+    r = ROSTER.c
+    for project, part, ref in connection.execute(select(r.project, r.part, r.ref).order_by(r.project, r.part, r.ref)):
+        if project in fields and part in parts:
+            fields[project][parts[part]].append(ref)
+    plans: dict[str, dict[int, int]] = defaultdict(dict)
+    for project, year, planned in connection.execute(select(PLAN.c.project, PLAN.c.year, PLAN.c.planned_yuan)):
+        plans[project][int(year)] = int(planned)
+    monthly: dict[str, dict[str, int]] = defaultdict(dict)
+    for project, month, done in connection.execute(
+            select(PROGRESS.c.project, PROGRESS.c.month, PROGRESS.c.completed_yuan)):
+        monthly[project][month] = int(done)
+    records = [ProjectRecord(code, values, plans[code], monthly[code]) for code, values in fields.items()]
+    e = EVENT.c
+    changed_since = select(e.stream_id).where(e.stream_type == "project", e.at >= before)
+    rows = connection.execute(
+        select(e.stream_id, e.seq, e.action, e.at, e.payload)
+        .where(e.stream_type == "project", e.action.in_(PROJECT_ACTIONS), e.stream_id.in_(changed_since)))
+    events = []
+    for code, seq, action, at, payload in rows:
+        body = json.loads(payload)
+        events.append(ProjectEvent(code, seq, action, _aware(at), body.get("changes", {}), body.get("previous_yuan")))
+    return projects_as_of(records, events, before)
+
+
+def project_thresholds(connection: Connection, before: datetime) -> Thresholds:
+    """The project light's thresholds in force just before `before` (settings are audited too)."""
+    s, e = SETTING.c, EVENT.c
+    keys = (PROJECT_YELLOW, PROJECT_RED)
+    current = {k: v for k, v in connection.execute(select(s.key, s.value).where(s.key.in_(keys)))}
+    changes: dict[str, list[tuple[datetime, str | None]]] = defaultdict(list)
+    for key, at, payload in connection.execute(
+            select(e.stream_id, e.at, e.payload)
+            .where(e.stream_type == "setting", e.stream_id.in_(keys)).order_by(e.stream_id, e.seq)):
+        changes[key].append((_aware(at), json.loads(payload).get("changes", {}).get("value")))
+    values = {k: value_as_of(current.get(k), changes[k], before) for k in keys}
+    try:
+        return Thresholds(Decimal(values[PROJECT_YELLOW] or "10"), Decimal(values[PROJECT_RED] or "30"))
+    except (InvalidOperation, InvalidInput):
+        return Thresholds()
+
+
 # ---- report models ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Brief:
-    """One line of the three lists and of the queues."""
+class Brief(NamedTuple):
+    """One line of the three lists and of the queues (a tuple: a report may hold 100,000 of them)."""
 
     id: str
     project: str
@@ -250,6 +338,23 @@ class Brief:
             "light": self.light.value if self.light else None, "raised_on": self.raised_on.isoformat(),
             "closed_on": self.closed_on.isoformat() if self.closed_on else None,
         }
+
+
+# How a report's problem lists become JSON: every item (the default), only the first few (for the
+# formats that show a capped list), or lazily, one item at a time (for JSON streamed to a file).
+ListJson = Callable[[Sequence[Brief]], Any]
+
+
+def full_list(items: Sequence[Brief]) -> list[dict[str, Any]]:
+    return [b.to_json() for b in items]
+
+
+def head_of_list(head: int) -> ListJson:
+    return lambda items: [b.to_json() for b in items[:head]]
+
+
+def lazy_list(items: Sequence[Brief]) -> Iterator[dict[str, Any]]:
+    return (b.to_json() for b in items)
 
 
 @dataclass(frozen=True)
@@ -276,7 +381,7 @@ class ProblemSection:
     in_hand_list: list[Brief]
     closed_list: list[Brief]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lists: ListJson = full_list) -> dict[str, Any]:
         return {
             "totals": self.total.to_json(),
             "days_to_close": self.durations.to_json(),
@@ -284,10 +389,12 @@ class ProblemSection:
             "by_unit": [s.to_json() for s in self.by_unit],
             "by_category": [s.to_json() for s in self.by_category],
             "by_level": [s.to_json() for s in self.by_level],
+            "list_counts": {"new": len(self.new_list), "in_hand": len(self.in_hand_list),
+                            "closed": len(self.closed_list)},
             "lists": {
-                "new": [b.to_json() for b in self.new_list],
-                "in_hand": [b.to_json() for b in self.in_hand_list],
-                "closed": [b.to_json() for b in self.closed_list],
+                "new": lists(self.new_list),
+                "in_hand": lists(self.in_hand_list),
+                "closed": lists(self.closed_list),
             },
         }
 
@@ -314,9 +421,28 @@ class Queue:
     from_level: int
     items: list[Brief]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lists: ListJson = full_list) -> dict[str, Any]:
         return {"owner": self.owner, "owner_name": self.owner_name, "from_level": self.from_level,
-                "items": [b.to_json() for b in self.items]}
+                "count": len(self.items), "items": lists(self.items)}
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """季调度 for one linked leader: their projects, problems by light and level, meetings, what is stuck."""
+
+    leader: str
+    leader_name: str
+    projects: list[dict[str, str]]
+    in_hand: int
+    lights: dict[str, int]
+    levels: dict[str, int]
+    meetings: list[dict[str, Any]]
+    stuck_above_l3: list[Brief]
+
+    def to_json(self, lists: ListJson = full_list) -> dict[str, Any]:
+        return {"leader": self.leader, "leader_name": self.leader_name, "projects": self.projects,
+                "in_hand": self.in_hand, "lights": self.lights, "levels": self.levels, "meetings": self.meetings,
+                "stuck_above_l3_count": len(self.stuck_above_l3), "stuck_above_l3": lists(self.stuck_above_l3)}
 
 
 @dataclass
@@ -332,27 +458,37 @@ class Report:
     trend: list[dict[str, Any]] = field(default_factory=list)
     ranking: list[dict[str, Any]] = field(default_factory=list)
     projects: dict[str, Any] | None = None
-    dispatch: list[dict[str, Any]] = field(default_factory=list)
+    dispatch: list[Dispatch] = field(default_factory=list)
     annual: dict[str, Any] | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, head: int | None = None) -> dict[str, Any]:
+        """The report as plain JSON values; with `head`, each problem list holds only its first items
+        (the formats that show capped lists need no more), its full length still in the counts."""
+        return self._json(full_list if head is None else head_of_list(head))
+
+    def json_stream(self) -> dict[str, Any]:
+        """The report with its problem lists as iterators, for `render.report.json_chunks` to write
+        one problem at a time instead of holding the whole document in memory."""
+        return self._json(lazy_list)
+
+    def _json(self, lists: ListJson) -> dict[str, Any]:
         data: dict[str, Any] = {
             "cadence": self.cadence.value,
             "period": {"name": self.period.name, "first": self.period.first.isoformat(),
                        "last": self.period.last.isoformat(), "label": self.period.zh()},
             "as_of": self.as_of.isoformat(),
-            "problems": self.problems.to_json(),
+            "problems": self.problems.to_json(lists),
             "meetings": {"held": [m.to_json() for m in self.meetings],
                          "count": len(self.meetings),
                          "decisions": sum(m.decisions for m in self.meetings)},
-            "queues": [q.to_json() for q in self.queues],
+            "queues": [q.to_json(lists) for q in self.queues],
         }
         if self.cadence in (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.ANNUAL):
             data["trend"] = self.trend
             data["ranking"] = self.ranking
             data["projects"] = self.projects
         if self.cadence is Cadence.QUARTERLY:
-            data["dispatch"] = self.dispatch
+            data["dispatch"] = [d.to_json(lists) for d in self.dispatch]
         if self.cadence is Cadence.ANNUAL:
             data["annual"] = self.annual
         return data
@@ -362,92 +498,128 @@ class Report:
 
 
 class _Context:
-    """Names read once per report."""
+    """Names read once per report, and the projects with their rosters as they stood at its end."""
 
-    def __init__(self, connection: Connection, calendar: WorkCalendar) -> None:
+    def __init__(self, connection: Connection, calendar: WorkCalendar, end: datetime) -> None:
         self.connection = connection
         self.calendar = calendar
+        self.end = end
         self.units = _names(connection, UNIT, "code", "name")
-        self.projects = _names(connection, PROJECT, "code", "name")
         self.people = _names(connection, PERSON, "handle", "name")
+        self.records = project_records(connection, end)
+        self.projects = _names(connection, PROJECT, "code", "name") | {
+            r.code: str(r.fields["name"]) for r in self.records}
+        self._same: dict[Any, Any] = {}
 
-    def brief(self, pid: str, facts: Facts, light: Light | None = None, closed_on: date | None = None) -> Brief:
-        return Brief(pid, facts.project, self.projects.get(facts.project, facts.project), facts.title,
-                     facts.category, facts.state, facts.level, facts.lead_unit,
-                     self.units.get(facts.lead_unit or ""), facts.due_date, light, facts.raised_on, closed_on)
+    def linked(self) -> dict[str, list[str]]:
+        """Each linked leader's projects (the roster in force at the report's end), in code order."""
+        linked: dict[str, list[str]] = defaultdict(list)
+        for record in self.records:
+            for leader in record.leaders:
+                linked[leader].append(record.code)
+        return linked
+
+    def brief(self, pid: str, state: str, level: int, unit: str | None, due: date | None, project: str, title: str,
+              category: str, raised_on: date, light: Light | None) -> Brief:
+        # Each row brings its own copy of values most rows share (states, codes, dates): keeping
+        # one of each saves a third of a big report's memory.
+        same = self._same.setdefault
+        return Brief(pid, same(project, project), self.projects.get(project, project), title,
+                     same(category, category), same(state, state), level, same(unit, unit),
+                     self.units.get(unit) if unit else None, same(due, due), light, same(raised_on, raised_on))
 
 
-def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection, dict[str, Facts]]:
+def _problem_section(context: _Context, period: Period) -> ProblemSection:
     connection, calendar = context.connection, context.calendar
     start, end = instant(period.first), instant(period.last + timedelta(days=1))
-    open_at_start = open_tallies(connection, start)
-    at_end = snapshot(connection, end, since=start)
+    # A problem open at the start that nothing touched during the period is still open, and the same,
+    # at its end: only the problems touched during it are read as they stood at the start.
+    touched = {pid for (pid,) in connection.execute(_touched(start, end).distinct())}
     events = happenings(connection, start, end)
-    yellow_until = calendar.add_working_days(period.last, 3).day
+    lights_on_last_day = LightThresholds.on(period.last, calendar)
 
     total = Tally()
     by_unit: dict[str, Tally] = defaultdict(Tally)
     by_category: dict[str, Tally] = defaultdict(Tally)
     by_level: dict[int, Tally] = defaultdict(Tally)
 
-    categories = {pid: facts.category for pid, facts in at_end.items()}
+    def slices(unit: str | None, category: str, level: int) -> tuple[Tally, ...]:
+        return (total, by_unit[unit or UNASSIGNED], by_category[category], by_level[level])
 
-    def slices(pid: str, unit: str | None, level: int) -> tuple[Tally, ...]:
-        return (total, by_unit[unit or UNASSIGNED], by_category[categories[pid]], by_level[level])
-
-    for unit, category, level, count in open_at_start:
-        for tally in (total, by_unit[unit or UNASSIGNED], by_category[category], by_level[level]):
-            tally.in_hand_start += count
+    # One line per problem, read once; the in-hand ones are counted per (unit, category, level) and
+    # the tallies filled from those counts, not touched once per problem.
+    at_end: dict[str, Brief] = {}  # the problems this period's events refer to: all touched during it
     in_hand: list[Brief] = []
-    lights: dict[str, int] = {light.value: 0 for light in Light} | {"none": 0}
-    for pid, facts in at_end.items():
-        if facts.state not in OPEN_VALUES:
-            continue
-        overdue = is_overdue(facts.due_date, period.last)
-        for tally in slices(pid, facts.lead_unit, facts.level):
-            tally.in_hand_end += 1
-            tally.overdue += overdue
-        light = light_on(period.last, facts.due_date, yellow_until)
-        lights[light.value if light else "none"] += 1
-        in_hand.append(context.brief(pid, facts, light))
+    held: Counter[tuple[str | None, str, int]] = Counter()
+    held_at_start: Counter[tuple[str | None, str, int]] = Counter()
+    overdue: Counter[tuple[str | None, str, int]] = Counter()
+    lit: Counter[Light | None] = Counter()
+    make_brief, last_day = context.brief, period.last
+    for pid, state, level, unit, due, project, title, category, raised_on in snapshot(connection, end, since=start):
+        if state in OPEN_VALUES:
+            light = lights_on_last_day.light(due)
+            lit[light] += 1
+            key = (unit, category, level)
+            held[key] += 1
+            if is_overdue(due, last_day):
+                overdue[key] += 1
+            if pid not in touched:
+                held_at_start[key] += 1
+            line = make_brief(pid, state, level, unit, due, project, title, category, raised_on, light)
+            in_hand.append(line)
+        else:
+            line = make_brief(pid, state, level, unit, due, project, title, category, raised_on, None)
+        if pid in touched:
+            at_end[pid] = line
+    lights = {light.value: lit[light] for light in Light} | {"none": lit[None]}
+    for (unit, category, level), count in held.items():
+        for tally in slices(unit, category, level):
+            tally.in_hand_end += count
+            tally.overdue += overdue[unit, category, level]
+    for pid, unit, level in open_at_start_among_touched(connection, start, end):
+        held_at_start[unit, at_end[pid].category, level] += 1
+    for (unit, category, level), count in held_at_start.items():
+        for tally in slices(unit, category, level):
+            tally.in_hand_start += count
 
     new_list: list[Brief] = []
     last_verify: dict[str, Happening] = {}
     escalated: dict[int, set[str]] = defaultdict(set)  # id(tally) → problem ids, for distinct counts
     tallies_by_id: dict[int, Tally] = {}
     for event in events:
+        brief = at_end[event.pid]
         if event.action == Action.RAISE.value:
-            facts = at_end[event.pid]
-            for tally in slices(event.pid, facts.lead_unit, facts.level):
+            for tally in slices(brief.lead_unit, brief.category, brief.level):
                 tally.new += 1
-            new_list.append(context.brief(event.pid, facts))
+            new_list.append(brief)
         elif event.action == Action.VERIFY.value:
             last_verify[event.pid] = event
         elif event.action == Action.ESCALATE.value:
-            for tally in slices(event.pid, event.lead_unit, event.level):
+            for tally in slices(event.lead_unit, brief.category, event.level):
                 tally.escalations += 1
                 escalated[id(tally)].add(event.pid)
                 tallies_by_id[id(tally)] = tally
         else:  # reject, reopen
-            for tally in slices(event.pid, event.lead_unit, event.level):
+            for tally in slices(event.lead_unit, brief.category, event.level):
                 tally.reopened += 1
-    for key, pids in escalated.items():
-        tallies_by_id[key].escalated_problems = len(pids)
+    for tally_id, pids in escalated.items():
+        tallies_by_id[tally_id].escalated_problems = len(pids)
 
     closed_list: list[Brief] = []
     closings: list[tuple[date, date]] = []
     for pid, event in sorted(last_verify.items()):
         closed_on = local_day(event.at)
-        for tally in slices(pid, event.lead_unit, event.level):
+        brief = at_end[pid]
+        for tally in slices(event.lead_unit, brief.category, event.level):
             tally.closed += 1
             tally.closed_on_time += bool(event.on_time)
-        facts = at_end[pid]
-        closed_list.append(context.brief(pid, facts, closed_on=closed_on))
-        closings.append((facts.raised_on, closed_on))
+        closed_list.append(brief._replace(closed_on=closed_on))
+        closings.append((brief.raised_on, closed_on))
+    del at_end
 
     first_raised = min((raised for raised, _ in closings), default=period.first)
     index = WorkingDayIndex(calendar, first_raised, period.last)
-    section = ProblemSection(
+    return ProblemSection(
         total=total,
         by_unit=[Slice(k, context.units.get(k, "未交办" if k == UNASSIGNED else k), t)
                  for k, t in sorted(by_unit.items())],
@@ -455,15 +627,11 @@ def _problem_section(context: _Context, period: Period) -> tuple[ProblemSection,
         by_level=[Slice(f"L{k}", f"L{k}", t) for k, t in sorted(by_level.items())],
         durations=Durations(tuple(index.between(raised, closed) for raised, closed in closings)),
         lights=lights,
-        new_list=sorted(new_list, key=lambda b: b.id),
-        in_hand_list=sorted(in_hand, key=_urgency),
-        closed_list=closed_list,
+        # Every list reads most urgent first, so that formats which show only its head show those.
+        new_list=most_urgent_first(new_list, period.last),
+        in_hand_list=most_urgent_first(in_hand, period.last),
+        closed_list=most_urgent_first(closed_list, period.last),
     )
-    return section, at_end
-
-
-def _urgency(brief: Brief) -> tuple[int, date, int, str]:
-    return (0 if brief.due_date else 1, brief.due_date or date.max, -brief.level, brief.id)
 
 
 def _meetings(context: _Context, period: Period) -> list[MeetingLine]:
@@ -484,12 +652,10 @@ def _queues(context: _Context, in_hand: list[Brief]) -> list[Queue]:
     """The task force's L2 queue, each linked leader's L3+ queue, the principal's L4+ queue."""
     escalated = [b for b in in_hand if b.level >= Level.L2]
     queues = [Queue("task-force", "专班", 2, [b for b in escalated if b.level == Level.L2])]
-    r = ROSTER.c
-    linked: dict[str, set[str]] = defaultdict(set)
-    for project, leader in context.connection.execute(select(r.project, r.ref).where(r.part == "leader")):
-        linked[leader].add(project)
+    linked = context.linked()
     for leader in sorted(linked):
-        items = [b for b in escalated if b.level >= Level.L3 and b.project in linked[leader]]
+        projects = set(linked[leader])
+        items = [b for b in escalated if b.level >= Level.L3 and b.project in projects]
         queues.append(Queue(leader, context.people.get(leader, leader), 3, items))
     queues.append(Queue("principal", "区主要领导", 4, [b for b in escalated if b.level >= Level.L4]))
     return queues
@@ -550,8 +716,8 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period) -> Report:
     """Compute one report for `period`, as of the period's last instant."""
     with uow:
         connection = uow.session.connection()
-        context = _Context(connection, work_calendar(uow.session))
-        section, at_end = _problem_section(context, period)
+        context = _Context(connection, work_calendar(uow.session), instant(period.last + timedelta(days=1)))
+        section = _problem_section(context, period)
         report = Report(
             cadence=cadence, period=period, as_of=instant(period.last + timedelta(days=1)), problems=section,
             meetings=_meetings(context, period), queues=_queues(context, section.in_hand_list),
@@ -559,22 +725,24 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period) -> Report:
         if cadence is not Cadence.WEEKLY:
             report.trend = _trend(context, period, months=12 if cadence is Cadence.ANNUAL else 6)
             report.ranking = _ranking(section)
-            report.projects = _projects(uow, period)
+            report.projects = _projects(context, period)
         if cadence is Cadence.QUARTERLY:
-            report.dispatch = _dispatch(context, report, at_end)
+            report.dispatch = _dispatch(context, report)
         if cadence is Cadence.ANNUAL:
             report.annual = _annual(context, report)
         return report
 
 
-def _projects(uow: UnitOfWork, period: Period) -> dict[str, Any]:
-    """Investment progress at the period's last month: the portfolio, by level and by kind."""
-    from coordination.domain.investment import Grouping, YearMonth, portfolio
-    from coordination.services.projects import group_json, load_facts, thresholds
+def _projects(context: _Context, period: Period) -> dict[str, Any]:
+    """Investment progress at the period's last month: the portfolio, by level and by kind.
+
+    Read from the projects, plans, months and thresholds as recorded by the period's end.
+    """
+    from coordination.services.projects import group_json
 
     as_of = YearMonth(period.last.year, period.last.month)
-    facts = load_facts(uow.session)
-    limits = thresholds(uow.session)
+    facts = [project_facts(r) for r in context.records if r.active]
+    limits = project_thresholds(context.connection, context.end)
     return {
         "as_of": str(as_of),
         "all": group_json(portfolio(facts, as_of, Grouping.ALL, limits)[0]),
@@ -587,26 +755,23 @@ def _projects(uow: UnitOfWork, period: Period) -> dict[str, Any]:
     }
 
 
-def _dispatch(context: _Context, report: Report, at_end: dict[str, Facts]) -> list[dict[str, Any]]:
+def _dispatch(context: _Context, report: Report) -> list[Dispatch]:
     """季调度: per linked leader, their projects, problems by light and level, meetings, what is stuck."""
-    r = ROSTER.c
-    linked: dict[str, list[str]] = defaultdict(list)
-    for project, leader in context.connection.execute(
-            select(r.project, r.ref).where(r.part == "leader").order_by(r.project)):
-        linked[leader].append(project)
-    views: list[dict[str, Any]] = []
+    linked = context.linked()
+    views: list[Dispatch] = []
     for leader in sorted(linked):
         projects = set(linked[leader])
         mine = [b for b in report.problems.in_hand_list if b.project in projects]
-        lights = {light.value: sum(1 for b in mine if b.light is light) for light in Light}
-        levels = {f"L{level}": sum(1 for b in mine if b.level == level) for level in range(1, 6)}
-        chaired = [m.to_json() for m in report.meetings if m.chair == leader]
-        views.append({
-            "leader": leader, "leader_name": context.people.get(leader, leader),
-            "projects": [{"code": c, "name": context.projects.get(c, c)} for c in sorted(projects)],
-            "in_hand": len(mine), "lights": lights, "levels": levels, "meetings": chaired,
-            "stuck_above_l3": [b.to_json() for b in mine if b.level > Level.L3],
-        })
+        lights = Counter(b.light for b in mine)
+        levels = Counter(b.level for b in mine)
+        views.append(Dispatch(
+            leader=leader, leader_name=context.people.get(leader, leader),
+            projects=[{"code": c, "name": context.projects.get(c, c)} for c in sorted(projects)],
+            in_hand=len(mine), lights={light.value: lights[light] for light in Light},
+            levels={f"L{level}": levels[level] for level in range(1, 6)},
+            meetings=[m.to_json() for m in report.meetings if m.chair == leader],
+            stuck_above_l3=[b for b in mine if b.level > Level.L3],
+        ))
     return views
 
 

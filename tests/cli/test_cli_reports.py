@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -40,6 +41,29 @@ def test_weekly_report_in_every_format(district: Cli, tmp_path: Path) -> None:
     out_json = tmp_path / "周汇报.json"
     district("report", "weekly", "--week", "2024-W41", "--format", "json", "--out", str(out_json), now=later)
     assert json.loads(out_json.read_text(encoding="utf-8")) == data
+
+
+def test_long_lists_are_capped_in_the_table_and_markdown_and_whole_in_json(
+    district: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    from coordination.render import report as render
+
+    monkeypatch.setattr(render, "LIST_CAP", 1)
+    for title in ("二期用地指标尚未落实", "厂区消防验收排期"):
+        district.json("issue", "raise", "--project", "P-001", "--title", title, "--category", "用地",
+                      as_="li.zhuanyuan")
+    later = "2024-10-14T09:00:00+08:00"
+
+    data = district.json("report", "weekly", "--week", "2024-W41", now=later)
+    assert len(data["problems"]["lists"]["new"]) == len(data["problems"]["lists"]["in_hand"]) == 2
+    table = district("report", "weekly", "--week", "2024-W41", now=later)
+    assert table.exit_code == 0 and table.stdout.count("另有 1 个") == 2, "the new and in-hand lists"
+    markdown = district("report", "weekly", "--week", "2024-W41", "--format", "md", now=later)
+    assert markdown.stdout.count("| 另有 1 个 |") == 2
+    xlsx = tmp_path / "周汇报.xlsx"
+    assert district("report", "weekly", "--week", "2024-W41", "--format", "xlsx", "--out", str(xlsx),
+                    now=later).exit_code == 0
+    assert len(list(load_workbook(xlsx)["推进清单"].iter_rows(min_row=3))) == 2
 
 
 def test_monthly_quarterly_and_annual_reports_run(district: Cli) -> None:
