@@ -53,6 +53,7 @@ class Message:
     title: str
     body: str  # Markdown
     mentions: Sequence[str] = ()
+    mobiles: Sequence[str] = ()  # DingTalk @s these numbers (each must also appear as @number in the text)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,10 @@ def _clip(text: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
 def payload(kind: RobotKind, message: Message) -> dict[str, Any]:
     """The JSON body a robot of `kind` expects for a Markdown message."""
     if kind is RobotKind.DINGTALK:
-        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": _clip(message.body)},
-                "at": {"atMobiles": [], "atUserIds": [], "isAtAll": False}}
+        tail = "".join(f" @{mobile}" for mobile in message.mobiles)
+        text = _clip(message.body, MAX_MARKDOWN_BYTES - len(tail.encode("utf-8"))) + tail
+        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": text},
+                "at": {"atMobiles": list(message.mobiles), "atUserIds": [], "isAtAll": False}}
     return {"msgtype": "markdown", "markdown": {"content": _clip(message.body)}}
 
 

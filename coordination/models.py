@@ -47,6 +47,7 @@ class Person(SQLModel, table=True):
     unit: str | None = Field(default=None, foreign_key="unit.code", max_length=40)
     active: bool = True
     token_hash: str | None = Field(default=None, max_length=64)
+    mobile: str | None = Field(default=None, max_length=20)  # DingTalk messages @ it
 
 
 class PersonRole(SQLModel, table=True):
@@ -96,9 +97,11 @@ class RoutingRule(SQLModel, table=True):
 
 class Problem(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_problem_state_level", "state", "level"),
+        Index("ix_problem_state_level_project", "state", "level", "project"),  # a leader's queue, counted
         Index("ix_problem_lead_unit", "lead_unit"),
         Index("ix_problem_project", "project"),
+        Index("ix_problem_state_due", "state", "due_date"),  # the lights, counted by due-date ranges
+        Index("ix_problem_queue", "due_date", "level", "state", "project"),  # the queue, in due-date order
     )
 
     id: str = Field(primary_key=True, max_length=20)
@@ -151,6 +154,8 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_type_action_at", "stream_type", "action", "at"),
         # "Each problem's last event before T" scans this index alone, in stream order.
         Index("ix_audit_type_stream_at_seq", "stream_type", "stream_id", "at", "seq"),
+        # The directory cache's stamp: the newest event of each directory stream, one seek each.
+        Index("ix_audit_type_id", "stream_type", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -280,9 +285,10 @@ class OutboxMessage(SQLModel, table=True):
     title: str = Field(max_length=200)
     body: str = Field(sa_type=Text)  # Markdown
     mentions: str = Field(default="[]", sa_type=Text)  # JSON list of names to @
+    mobiles: str = Field(default="[]", sa_type=Text, sa_column_kwargs={"server_default": "[]"})  # their numbers
     created_at: datetime = Field(sa_type=UTCDateTime)
     origin: str = Field(max_length=80)
-    status: str = Field(default="pending", max_length=20)  # pending | delivered | failed
+    status: str = Field(default="pending", max_length=20)  # pending | delivered | failed | expired
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=Text)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a delivery run holds it

@@ -21,7 +21,7 @@ def origin() -> str:
 
 def caller(handle: str = SYSTEM_HANDLE) -> Caller:
     """The acting person (the built-in `system` unless named) at coord's clock (COORD_NOW respected)."""
-    return Caller(handle, config.now(), origin())
+    return Caller(handle, config.now(), origin(), scheduled=handle == SYSTEM_HANDLE)
 
 
 @contextmanager

@@ -157,7 +157,8 @@ def raw_row(row: Any) -> dict[str, Any]:
 def make_caller(handle: str, now: datetime = DEFAULT_NOW, origin: str = "cli") -> Caller:
     """A caller at a fixed, aware UTC moment."""
     assert now.tzinfo is not None, "Caller.now must be aware"
-    return Caller(handle, now.astimezone(UTC), origin)
+    # Tests that act as `system` stand for the scheduled jobs, the only callers that may be it.
+    return Caller(handle, now.astimezone(UTC), origin, scheduled=handle == SYSTEM_HANDLE)
 
 
 def open_engine(path: Path) -> Engine:

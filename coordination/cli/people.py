@@ -20,6 +20,7 @@ def add(
     name: Annotated[str, typer.Argument(help="姓名 / name")],
     role: Annotated[list[Role], typer.Option("--role", "-r", help="角色，可重复 / role (repeatable)")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位代码 / unit code")] = None,
+    mobile: Annotated[str | None, typer.Option("--mobile", help="手机号，钉钉群消息 @ 此号 / mobile number")] = None,
     as_json: bool = JsonOption,
 ) -> None:
     """添加人员（管理员） / add a person (admin)."""
@@ -27,7 +28,7 @@ def add(
 
     app_state = state(ctx)
     view = directory.add_person(app_state.uow(), caller=app_state.caller(), handle=handle, name=name,
-                                unit=unit, roles=role)
+                                unit=unit, roles=role, mobile=mobile)
     if as_json:
         app_state.emit_json(view.to_json())
     else:

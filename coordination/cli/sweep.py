@@ -46,13 +46,13 @@ def sweep(
     """每日巡查：亮灯、红灯督办、超期自动提级 / the daily sweep: lights, reminders, escalation."""
     from coordination import config
     from coordination.services import sweep as sweep_service
-    from coordination.services.common import SYSTEM_HANDLE, Caller
+    from coordination.services.common import scheduled_caller
 
     app_state = state(ctx)
     # Run as `system`; a named person (required when tokens are) must be an admin or the secretariat.
     requester = app_state.caller() if config.token_required() or config.current_user(app_state.user) else None
     origin = f"cli:{requester.handle}" if requester else "cli"
-    result = sweep_service.sweep(app_state.uow(), caller=Caller(SYSTEM_HANDLE, config.now(), origin),
+    result = sweep_service.sweep(app_state.uow(), caller=scheduled_caller(config.now(), origin),
                                  dry_run=dry_run, requested_by=requester)
     if as_json:
         app_state.emit_json(result.to_json())

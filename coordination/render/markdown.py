@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from coordination.domain.enums import State
+from coordination.domain.enums import Action, State
 from coordination.domain.labels import label
+from coordination.domain.problem_workflow import PROBLEM_NOTICES
+from coordination.domain.sweep import SweepAction
 from coordination.domain.transitions import TRANSITIONS
+from coordination.domain.workflow import Audience
 
 _ORDER = list(State)
 
@@ -33,13 +36,40 @@ def transition_table() -> str:
     return "\n".join(lines)
 
 
+_AUDIENCE = {
+    Audience.LEAD_UNIT: "the lead unit's group, @ its handlers",
+    Audience.LEAD_UNIT_HEADS: "the lead unit's group, @ its head",
+    Audience.CO_UNITS: "each co-unit's group, @ its handlers",
+    Audience.SECRETARIAT: "the district's group, @ the secretariat",
+    Audience.RAISER: "the raiser's unit group, @ the raiser",
+    Audience.DISTRICT: "the district's group",
+}
+_SCHEDULED = {SweepAction.REMIND.value: "督办 (sweep)"}
+
+
+def notice_table() -> str:
+    """Who is told of each action (the workflow's notice policy) as Markdown, for the README."""
+    lines = ["| action | 操作 | notice | to |", "|---|---|---|---|"]
+    for action, rule in PROBLEM_NOTICES.items():
+        zh = _SCHEDULED.get(action) or label(Action(action))
+        lines.append(f"| `{action}` | {zh} | `{rule.kind}` | {'; '.join(_AUDIENCE[a] for a in rule.audiences)} |")
+    return "\n".join(lines)
+
+
+_GENERATED = {"transition-table": transition_table, "notice-table": notice_table}
+
+
 def update_readme(path: str = "README.md") -> None:
-    """Rewrite the README's transition table from the code."""
+    """Rewrite the README's generated tables (transitions, who is told) from the code."""
     from pathlib import Path
 
     readme = Path(path)
     text = readme.read_text(encoding="utf-8")
-    start_mark, end_mark = "<!-- transition-table:start -->", "<!-- transition-table:end -->"
-    head, rest = text.split(start_mark, 1)
-    _, tail = rest.split(end_mark, 1)
-    readme.write_text(f"{head}{start_mark}\n{transition_table()}\n{end_mark}{tail}", encoding="utf-8")
+    for name, make in _GENERATED.items():
+        start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start_mark not in text:
+            continue
+        head, rest = text.split(start_mark, 1)
+        _, tail = rest.split(end_mark, 1)
+        text = f"{head}{start_mark}\n{make()}\n{end_mark}{tail}"
+    readme.write_text(text, encoding="utf-8")

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from coordination.domain.audit import GENESIS, event_hash
 from coordination.models import AuditEvent
-from coordination.services.common import hashed_fields
+from coordination.services.writer import hashed_fields
 from coordination.uow import UnitOfWork
 
 

@@ -13,7 +13,9 @@ from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput
 from coordination.domain.workdays import WorkCalendar, YearSchedule
 from coordination.models import CalendarOverride, CalendarYear, Problem
-from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.snapshot import directory
+from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
 
@@ -35,16 +37,8 @@ def package_schedules() -> dict[int, YearSchedule]:
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    schedules = dict(package_schedules())
-    for loaded in session.exec(select(CalendarYear)).all():
-        schedules[loaded.year] = YearSchedule(
-            loaded.year,
-            frozenset(date.fromisoformat(d) for d in json.loads(loaded.holidays)),
-            frozenset(date.fromisoformat(d) for d in json.loads(loaded.workdays)),
-            source="loaded",
-        )
-    overrides = {o.day: o.is_workday for o in session.exec(select(CalendarOverride)).all()}
-    return WorkCalendar(schedules, overrides)
+    """The working-day calendar as the session sees it (cached with the directory)."""
+    return directory(session).calendar
 
 
 @dataclass(frozen=True)

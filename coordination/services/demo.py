@@ -19,7 +19,7 @@ from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.domain.problem import ActionInput
 from coordination.models import Problem, Setting, Unit
 from coordination.services import directory, issues, meetings, projects, sweep
-from coordination.services.common import SYSTEM_HANDLE, Caller
+from coordination.services.common import Caller, scheduled_caller
 from coordination.uow import UnitOfWork
 
 SECRETARIAT_HANDLE = "wang.mishu"
@@ -184,7 +184,7 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str) -> DemoR
     _progress(engine, now, rng)
     _meeting(engine, start, at)
     # This morning's sweep: lights, 督办 reminders, automatic escalation.
-    sweep.sweep(UnitOfWork(engine), caller=Caller(SYSTEM_HANDLE, now, origin="demo"))
+    sweep.sweep(UnitOfWork(engine), caller=scheduled_caller(now, "demo"))
 
     with UnitOfWork(engine) as uow:
         uow.session.add(Setting(key=DEMO_MARKER, value=str(seed)))

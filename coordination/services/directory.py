@@ -15,11 +15,11 @@ from coordination.models import Person, PersonRole, Project, ProjectPlan, Roster
 from coordination.services.common import (
     SYSTEM_HANDLE,
     Caller,
-    append_event,
     load_actor,
     require_role,
     token_digest,
 )
+from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
@@ -126,23 +126,42 @@ class PersonView:
     unit: str | None
     roles: list[Role]
     active: bool
+    mobile: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"handle": self.handle, "name": self.name, "unit": self.unit,
-                "roles": [r.value for r in self.roles], "active": self.active}
+                "roles": [r.value for r in self.roles], "active": self.active, "mobile": self.mobile}
 
 
 def _person_view(session: Session, person: Person) -> PersonView:
     roles = session.exec(select(PersonRole.role).where(PersonRole.handle == person.handle)).all()
-    return PersonView(person.handle, person.name, person.unit, sorted(Role(r) for r in roles), person.active)
+    return PersonView(person.handle, person.name, person.unit, sorted(Role(r) for r in roles), person.active,
+                      person.mobile)
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _valid_mobile(mobile: str | None) -> str | None:
+    if mobile is None or not mobile.strip():
+        return None
+    cleaned = mobile.strip().replace(" ", "").replace("-", "")
+    if not _MOBILE.match(cleaned):
+        raise InvalidInput(f"手机号 {mobile} 无效：应为 11 位大陆手机号", f"invalid mobile number {mobile}: 11 digits")
+    return cleaned
 
 
 def add_person(
-    uow: UnitOfWork, *, caller: Caller, handle: str, name: str, unit: str | None, roles: list[Role]
+    uow: UnitOfWork, *, caller: Caller, handle: str, name: str, unit: str | None, roles: list[Role],
+    mobile: str | None = None,
 ) -> PersonView:
-    """Register a person with one or more roles; handlers and unit heads belong to a unit."""
+    """Register a person with one or more roles; handlers and unit heads belong to a unit.
+
+    A mobile number, when given, is what DingTalk robots @ in the messages that mention the person.
+    """
     handle = _valid_code(handle, "账号", "handle")
     name = _need_name(name, "人员", "person")
+    mobile = _valid_mobile(mobile)
     if not roles:
         raise InvalidInput("至少需要一个角色（--role）", "at least one role is needed (--role)")
     if Role.SYSTEM in roles:
@@ -157,13 +176,14 @@ def add_person(
             raise Conflict(f"人员 {handle} 已存在", f"person {handle} already exists")
         if unit is not None and session.get(Unit, unit) is None:
             raise NotFound(f"单位 {unit} 不存在", f"unit {unit} not found")
-        person = Person(handle=handle, name=name, unit=unit)
+        person = Person(handle=handle, name=name, unit=unit, mobile=mobile)
         session.add(person)
         session.flush()
         for role in sorted(set(roles)):
             session.add(PersonRole(handle=handle, role=role.value))
         append_event(session, stream_type="person", stream_id=handle, action="person_add", caller=caller,
-                     changes={"name": name, "unit": unit, "roles": sorted(r.value for r in set(roles))})
+                     changes={"name": name, "unit": unit, "roles": sorted(r.value for r in set(roles)),
+                              **({"mobile": mobile} if mobile else {})})
         session.flush()
         view = _person_view(session, person)
         uow.commit()

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import insert, update
@@ -28,7 +29,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from coordination.domain.audit import GENESIS, canonical, event_hash, to_json_value
 from coordination.domain.enums import (
     FINISHED_STATES,
     Action,
@@ -84,7 +84,8 @@ from coordination.models import (
 )
 from coordination.services import directory, issues, projects
 from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, ProblemFactsAfter, hashed_fields, load_actor
+from coordination.services.common import Caller, load_actor
+from coordination.services.writer import FactsAfter, Journal
 from coordination.uow import UnitOfWork
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -972,70 +973,6 @@ class _Planner:
 # ---- writing -------------------------------------------------------------------------------
 
 
-@dataclass
-class _EventRow:
-    """An audit event as a plain record: hashed by services.common.hashed_fields like any other."""
-
-    stream_type: str
-    stream_id: str
-    seq: int
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor: str
-    at: Any
-    origin: str
-    reason: str | None
-    payload: str
-    prev_hash: str
-    hash: str
-    level: int | None = None
-    lead_unit: str | None = None
-    due_date: date | None = None
-    on_time: bool | None = None
-
-
-class _Events:
-    """Hash-chained events of one import, inserted together at the end of the transaction."""
-
-    def __init__(self, session: Session, caller: Caller) -> None:
-        self.session = session
-        self.caller = caller
-        self.rows: list[dict[str, Any]] = []
-        self.heads: dict[tuple[str, str], tuple[int, str]] = {}
-
-    def new_stream(self, stream_type: str, stream_id: str) -> None:
-        self.heads[stream_type, stream_id] = (0, GENESIS)
-
-    def _head(self, stream_type: str, stream_id: str) -> tuple[int, str]:
-        key = (stream_type, stream_id)
-        if key not in self.heads:
-            last = self.session.connection().execute(
-                sa_select(_EVENT_TABLE.c.seq, _EVENT_TABLE.c.hash)
-                .where(_EVENT_TABLE.c.stream_type == stream_type, _EVENT_TABLE.c.stream_id == stream_id)
-                .order_by(_EVENT_TABLE.c.seq.desc()).limit(1)).first()
-            self.heads[key] = (last[0], last[1]) if last else (0, GENESIS)
-        return self.heads[key]
-
-    def add(self, stream_type: str, stream_id: str, action: str, changes: dict[str, Any], *,
-            from_state: str | None = None, to_state: str | None = None, reason: str | None = None,
-            extra: dict[str, Any] | None = None, facts: ProblemFactsAfter | None = None) -> None:
-        seq, prev = self._head(stream_type, stream_id)
-        event = _EventRow(stream_type, stream_id, seq + 1, action, from_state, to_state, self.caller.handle,
-                          self.caller.now, self.caller.origin, reason,
-                          canonical({"changes": changes, **(extra or {})}), prev, "", *(facts or ()))
-        event.hash = event_hash(prev, hashed_fields(cast(AuditEvent, event)))
-        self.heads[stream_type, stream_id] = (event.seq, event.hash)
-        self.rows.append(dict(vars(event)))
-
-    def write(self) -> None:
-        if self.rows:
-            self.session.connection().execute(insert(_EVENT_TABLE), self.rows)
-
-
-
-
-
 def _facts(row: Problem) -> ProblemFacts:
     return ProblemFacts(
         id=row.id, state=State(row.state), level=row.level, lead_unit=row.lead_unit,
@@ -1050,24 +987,27 @@ def _facts(row: Problem) -> ProblemFacts:
 def _write(
     session: Session, caller: Caller, work: _Plan, progress: Progress | None
 ) -> tuple[list[str], list[str], int]:
-    """Write the plan: projects, plans, progress, then problems in bulk, then every event."""
-    events = _Events(session, caller)
+    """Write the plan through the one write path: projects, plans, progress, then problems and their events.
+
+    Assignments tell their units exactly as `issue assign` does, one message per unit for the import.
+    """
     for new in work.new_projects:
         directory.create_project(session, caller=caller, code=new.code, name=new.name, level=new.level,
                                  locality=new.locality, lead_unit=new.lead_unit, leaders=new.leaders,
                                  helpers=new.helpers, specialists=new.specialists, details=new.details)
     session.flush()
+    journal = issues.journal_for(session, caller)
     for code, (_row, changes) in work.project_changes.items():
         project = session.get(Project, code)
         assert project is not None
         projects.apply_changes(session, project, changes)
-        events.add(projects.PROJECT_STREAM, code, "project_update", changes)
+        journal.event(projects.PROJECT_STREAM, code, "project_update", changes)
     for code, year, planned, previous in work.plans:
         plan_row = session.get(ProjectPlan, (code, year)) or ProjectPlan(project=code, year=year, planned_yuan=planned)
         plan_row.planned_yuan = planned
         session.add(plan_row)
-        events.add(projects.PROJECT_STREAM, code, "project_plan", {"year": year, "planned_yuan": planned},
-                   extra={"previous_yuan": previous})
+        journal.event(projects.PROJECT_STREAM, code, "project_plan", {"year": year, "planned_yuan": planned},
+                      extra={"previous_yuan": previous})
     for code, month, amount, note, previous in work.progress:
         row = session.get(ProjectProgress, (code, str(month)))
         if row is None:
@@ -1077,40 +1017,26 @@ def _write(
             row.completed_yuan, row.recorded_by, row.recorded_at = amount, caller.handle, caller.now
             row.note = note if note is not None else row.note
         session.add(row)
-        events.add(projects.PROJECT_STREAM, code, "project_progress",
-                   {"month": str(month), "completed_yuan": amount, "note": row.note}, extra={"previous_yuan": previous})
+        journal.event(projects.PROJECT_STREAM, code, "project_progress",
+                      {"month": str(month), "completed_yuan": amount, "note": row.note},
+                      extra={"previous_yuan": previous})
     session.flush()
-    raised = _raise_all(session, caller, work.new_problems, events, progress)
+    raised = _raise_all(session, caller, work.new_problems, journal, progress)
     assigned = [pid for pid, item in zip(raised, work.new_problems, strict=True) if item.assign is not None]
     for assignment in work.assignments:
-        problem = assignment.problem
-        changes = {**assignment.changes, "version": problem.version + 1}
-        result = session.connection().execute(
-            update(_PROBLEM_TABLE).where(_PROBLEM_TABLE.c.id == problem.id, _PROBLEM_TABLE.c.version == problem.version)
-            .values(**issues.db_values(changes)))
-        if result.rowcount != 1:
-            raise Conflict(f"问题 {problem.id} 在导入期间被他人修改，本次导入未生效",
-                           f"{problem.id} changed during the import; nothing was applied")
-        events.add(issues.PROBLEM_STREAM, problem.id, Action.ASSIGN.value, to_json_value(changes),
-                   from_state=problem.state, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON,
-                   facts=_assigned_facts(problem.level, changes))
-        assigned.append(problem.id)
-    events.write()
-    return raised, assigned, len(events.rows) + len(work.new_projects)
+        issues.record_change(journal, assignment.problem, Action.ASSIGN, assignment.changes, reason=ASSIGN_REASON)
+        assigned.append(assignment.problem.id)
+    count = len(journal.events) + len(work.new_projects)
+    journal.write()
+    return raised, assigned, count
 
 
 _SEQUENCE = ProblemSequence.__table__  # type: ignore[attr-defined]
 
 
-def _assigned_facts(level: int, changes: dict[str, Any]) -> ProblemFactsAfter:
-    due = changes.get("due_date")
-    return ProblemFactsAfter(level, changes.get("lead_unit"),
-                             date.fromisoformat(due) if isinstance(due, str) else due, None)
-
-
-def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], events: _Events,
+def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], journal: Journal,
                progress: Progress | None) -> list[str]:
-    """Number the new problems as raise_problem would (Q-<year>-<n>) and insert them in one statement."""
+    """Number the new problems as raise_problem would (Q-<year>-<n>) and queue them with their events."""
     if not new:
         return []
     year = caller.today.year
@@ -1121,26 +1047,21 @@ def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], events:
         session.connection().execute(insert(_SEQUENCE).values(year=year, last=len(new)))
         bumped = len(new)
     first = bumped - len(new) + 1
-    rows: list[dict[str, Any]] = []
     ids: list[str] = []
     for offset, item in enumerate(new):
         problem_id = f"Q-{year}-{first + offset:04d}"
         ids.append(problem_id)
         fields = {"id": problem_id, **item.fields, "version": 1}
-        events.new_stream(issues.PROBLEM_STREAM, problem_id)
-        # canonical() writes enums and dates in their JSON form, as append_event's callers pass them.
-        events.add(issues.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, to_state=State.SUBMITTED.value,
-                   facts=ProblemFactsAfter(1, None, None, None))
-        if item.assign is not None:
-            changes = {**item.assign, "version": 2}
-            events.add(issues.PROBLEM_STREAM, problem_id, Action.ASSIGN.value, changes,
-                       from_state=State.SUBMITTED.value, to_state=State.ASSIGNED.value, reason=ASSIGN_REASON,
-                       facts=_assigned_facts(1, changes))
-            fields = {**fields, **changes}
-        rows.append({**_PROBLEM_DEFAULTS, **issues.db_values(fields)})
+        journal.new_stream(issues.PROBLEM_STREAM, problem_id)
+        journal.event(issues.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, seq=1,
+                      to_state=State.SUBMITTED.value, facts=FactsAfter(1, None, None, None))
+        values = {**_PROBLEM_DEFAULTS, **issues.db_values(fields)}
+        journal.insert_row(issues.PROBLEM_TABLE, values)
+        if item.assign is not None:  # assigned as `issue assign` would: the journal updates the new row after it
+            issues.record_change(journal, cast(Problem, SimpleNamespace(**values)), Action.ASSIGN, item.assign,
+                                 reason=ASSIGN_REASON)
         if progress and (offset + 1) % _REPORT_EVERY == 0:
             progress("write", offset + 1, len(new))
-    session.connection().execute(insert(_PROBLEM_TABLE), rows)
     if progress:
         progress("write", len(new), len(new))
     return ids

@@ -3,31 +3,33 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, func, update
+from sqlmodel import Session, SQLModel, col, select
 
-from coordination.domain.enums import Role, State
-from coordination.domain.errors import Conflict, InvalidInput, NotFound
+from coordination.domain.enums import Action, Role, State
+from coordination.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from coordination.domain.labels import bilingual
 from coordination.domain.meetings import (
     DecisionInput,
     MeetingKind,
     MeetingState,
     Outcome,
-    applicable_states,
     check_chair,
+    check_chair_authority,
     check_decision,
+    check_linked_project,
     kind_label,
     may_record,
     minutes_number,
     require_state,
 )
 from coordination.domain.notices import ProblemBrief, meeting_notice
-from coordination.domain.problem import ActionInput, Actor
+from coordination.domain.problem import ActionInput, Actor, ProblemFacts
+from coordination.domain.transitions import TRANSITIONS
 from coordination.models import (
     AgendaItem,
     Decision,
@@ -42,10 +44,12 @@ from coordination.models import (
 )
 from coordination.services import issues, outbox
 from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, append_event, load_actor
+from coordination.services.common import Caller, load_actor
+from coordination.services.writer import Journal, append_event
 from coordination.uow import UnitOfWork
 
 MEETING_STREAM = "meeting"
+MEETING_TABLE: Table = SQLModel.metadata.tables["meeting"]
 
 
 # ---- read models ---------------------------------------------------------------------------
@@ -102,21 +106,23 @@ def _decision_json(decision: Decision, units: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None) -> MeetingView:
+def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None, *,
+          only: str | None = None) -> MeetingView:
+    """The meeting with its whole agenda, or with the one item `only` (what a decision touched)."""
     calendar = work_calendar(session)
     units = {u.code: u.name for u in session.exec(select(Unit)).all()}
-    items = session.exec(select(AgendaItem).where(AgendaItem.meeting == meeting.id)
-                         .order_by(col(AgendaItem.position))).all()
-    decisions = {d.problem: d for d in session.exec(select(Decision).where(Decision.meeting == meeting.id)).all()}
+    rows = select(Problem, Project.name).join(AgendaItem, col(AgendaItem.problem) == col(Problem.id)).outerjoin(
+        Project, col(Project.code) == col(Problem.project)).where(AgendaItem.meeting == meeting.id)
+    decided = select(Decision).where(Decision.meeting == meeting.id)
+    if only is not None:
+        rows, decided = rows.where(AgendaItem.problem == only), decided.where(Decision.problem == only)
+    items = session.exec(rows.order_by(col(AgendaItem.position))).all()
+    decisions = {d.problem: d for d in session.exec(decided).all()}
     agenda: list[AgendaEntry] = []
     attendee_codes: list[str] = []
-    for item in items:
-        row = session.get(Problem, item.problem)
-        assert row is not None
-        project = session.get(Project, row.project)
+    for row, project_name in items:
         decision = decisions.get(row.id)
-        agenda.append(AgendaEntry(issues.view_of(row, calendar, today).to_json(),
-                                  project.name if project else row.project,
+        agenda.append(AgendaEntry(issues.view_of(row, calendar, today).to_json(), project_name or row.project,
                                   _decision_json(decision, units) if decision else None))
         codes = [row.lead_unit, *json.loads(row.co_units)]
         if decision is not None:
@@ -165,23 +171,40 @@ def _as_recorder(session: Session, caller: Caller, meeting_id: str, state: Meeti
     return actor, meeting
 
 
+def _chair(session: Session, meeting: Meeting) -> Actor:
+    """The chair, whose authority the meeting's decisions carry."""
+    try:
+        return load_actor(session, meeting.chair)
+    except NotPermitted as refused:
+        raise NotPermitted(f"会议 {meeting.id} 的主持人 {meeting.chair} 无效：{refused.zh}",
+                           f"meeting {meeting.id}'s chair {meeting.chair} cannot act: {refused.en}") from None
+
+
+def _facts(row: Problem) -> ProblemFacts:
+    """What the chair's authority is judged on: the problem's state, level, units and raiser."""
+    return ProblemFacts(id=row.id, state=State(row.state), level=row.level, lead_unit=row.lead_unit,
+                        co_units=tuple(json.loads(row.co_units)), raised_by=row.raised_by)
+
+
 def _roles(session: Session, handle: str) -> frozenset[Role]:
     return frozenset(Role(r) for r in session.exec(select(PersonRole.role).where(PersonRole.handle == handle)).all())
 
 
-def _bump(session: Session, meeting: Meeting, changes: dict[str, Any]) -> None:
-    """Update the meeting with a version check, as problems are."""
-    result = session.execute(
-        update(Meeting).where(col(Meeting.id) == meeting.id, col(Meeting.version) == meeting.version)
-        .values(**changes, version=meeting.version + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+def _bump(session: Session, caller: Caller, meeting: Meeting, changes: dict[str, Any], action: str,
+          recorded: dict[str, Any]) -> None:
+    """Update the meeting with a version check, as problems are, and record `action` — through the write path."""
+    values = {**changes, "version": meeting.version + 1}
+    journal = Journal(session, caller)
+    journal.update_row(MEETING_TABLE, "id", meeting.id, meeting.version, values)
+    journal.event(MEETING_STREAM, meeting.id, action, recorded)
+    try:
+        journal.write()
+    except Conflict:
         raise Conflict(f"会议 {meeting.id} 已被他人修改，请刷新后重试",
-                       f"meeting {meeting.id} was changed by someone else; reload and try again")
+                       f"meeting {meeting.id} was changed by someone else; reload and try again") from None
     session.expunge(meeting)
-    for name, value in changes.items():
+    for name, value in values.items():  # the object now says what the row says
         setattr(meeting, name, value)
-    meeting.version += 1
 
 
 def _record(session: Session, caller: Caller, meeting: Meeting, action: str, changes: dict[str, Any],
@@ -192,7 +215,8 @@ def _record(session: Session, caller: Caller, meeting: Meeting, action: str, cha
 
 def _waiting(session: Session, kind: MeetingKind, chair: str, chair_roles: frozenset[Role]) -> list[Problem]:
     """Problems waiting at the meeting's level (for a leader's 会办: of the chair's projects)."""
-    query = select(Problem).where(Problem.state == State.ON_AGENDA.value, Problem.level == int(kind.level))
+    waits = [state.value for state in TRANSITIONS[Action.DECIDE].sources]  # where a meeting may decide
+    query = select(Problem).where(col(Problem.state).in_(waits), Problem.level == int(kind.level))
     if kind is MeetingKind.LEADER and Role.PRINCIPAL not in chair_roles:
         linked = select(RosterEntry.project).where(RosterEntry.part == "leader", RosterEntry.ref == chair)
         query = query.where(col(Problem.project).in_(linked))
@@ -299,10 +323,12 @@ def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_i
             if present is not None:
                 raise Conflict(f"问题 {problem.id} 已在会议 {meeting.id} 议程中",
                                f"{problem.id} is already on the agenda of {meeting.id}")
-            if State(problem.state) is not State.ON_AGENDA:
+            if not TRANSITIONS[Action.DECIDE].allows_from(State(problem.state)):
                 state_zh, state_en = bilingual(State(problem.state))
                 raise Conflict(f"问题 {problem.id} 当前为{state_zh}，未提级待会办，不能列入议程",
                                f"{problem.id} is {state_en}, not waiting for a meeting")
+            check_linked_project(meeting.id, MeetingKind(meeting.kind), _chair(session, meeting), problem.id,
+                                 issues.load_roster(session, problem.project))
             last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting == meeting.id)).one()
             session.add(AgendaItem(meeting=meeting.id, problem=problem.id, position=(last or 0) + 1))
         else:
@@ -310,8 +336,7 @@ def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_i
                 raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
                                f"{problem.id} is not on the agenda of {meeting.id}")
             session.delete(present)
-        _bump(session, meeting, {})
-        _record(session, caller, meeting, "agenda_add" if add else "agenda_drop", {"problem": problem.id})
+        _bump(session, caller, meeting, {}, "agenda_add" if add else "agenda_drop", {"problem": problem.id})
         session.flush()
         view = _view(session, meeting, caller.today)
         uow.commit()
@@ -324,8 +349,8 @@ def start_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         session = uow.session
         _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.PLANNED, doing_zh="开始",
                                   doing_en="start")
-        _bump(session, meeting, {"state": MeetingState.OPEN.value})
-        _record(session, caller, meeting, "meeting_start", {"state": MeetingState.OPEN.value})
+        _bump(session, caller, meeting, {"state": MeetingState.OPEN.value}, "meeting_start",
+              {"state": MeetingState.OPEN.value})
         view = _view(session, meeting, caller.today)
         uow.commit()
         return view
@@ -345,6 +370,8 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
         if session.get(AgendaItem, (meeting.id, problem.id)) is None:
             raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
                            f"{problem.id} is not on the agenda of {meeting.id}")
+        check_chair_authority(meeting.id, MeetingKind(meeting.kind), decision.outcome, _chair(session, meeting),
+                              _facts(problem), issues.load_roster(session, problem.project))
         for code in (decision.unit, *decision.co_units):
             if code and session.get(Unit, code) is None:
                 raise NotFound(f"单位 {code} 不存在", f"unit {code} not found")
@@ -355,13 +382,12 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
         record.lead_unit, record.co_units = decision.unit, json.dumps(list(decision.co_units), ensure_ascii=False)
         record.due_date, record.recorded_by, record.recorded_at = decision.due, actor.handle, caller.now
         session.add(record)
-        _bump(session, meeting, {})
-        _record(session, caller, meeting, "decision_record",
-                {"problem": problem.id, "outcome": decision.outcome.value, "text": record.text,
-                 "lead_unit": decision.unit, "co_units": list(decision.co_units),
-                 "due_date": decision.due.isoformat() if decision.due else None})
+        _bump(session, caller, meeting, {}, "decision_record",
+              {"problem": problem.id, "outcome": decision.outcome.value, "text": record.text,
+               "lead_unit": decision.unit, "co_units": list(decision.co_units),
+               "due_date": decision.due.isoformat() if decision.due else None})
         session.flush()
-        view = _view(session, meeting, caller.today)
+        view = _view(session, meeting, caller.today, only=problem.id)  # not the whole agenda: it may be long
         uow.commit()
         return view
 
@@ -373,40 +399,56 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="闭会", doing_en="close")
         decisions = session.exec(select(Decision).where(Decision.meeting == meeting.id)
                                  .order_by(col(Decision.problem))).all()
-        refused: list[str] = []
+        chair = _chair(session, meeting)
+        moved: list[tuple[str, str]] = []
+        beyond: list[NotPermitted] = []
         for decision in decisions:
             problem = session.get(Problem, decision.problem)
             assert problem is not None
-            if State(problem.state) not in applicable_states(Outcome(decision.outcome)):
-                state_zh, _ = bilingual(State(problem.state))
-                refused.append(f"{problem.id}（当前为{state_zh}）")
-        if refused:
+            facts, outcome = _facts(problem), Outcome(decision.outcome)
+            if not TRANSITIONS[outcome.action].allows_from(facts.state):
+                state_zh, state_en = bilingual(facts.state)
+                moved.append((f"{problem.id}（当前为{state_zh}）", f"{problem.id} ({state_en})"))
+                continue
+            try:  # again: the roster or the chair's roles may have changed since the decision was recorded
+                check_chair_authority(meeting.id, MeetingKind(meeting.kind), outcome, chair, facts,
+                                      issues.load_roster(session, problem.project))
+            except NotPermitted as refused:
+                beyond.append(refused)
+        if moved:
             raise Conflict(
-                f"会议 {meeting.id} 不能闭会：以下问题的状态已变化，议定事项无法执行：{'、'.join(refused)}。"
+                f"会议 {meeting.id} 不能闭会：以下问题的状态已变化，议定事项无法执行："
+                f"{'、'.join(z for z, _ in moved)}。请先调整这些议定事项，闭会未执行任何内容",
+                f"cannot close {meeting.id}: these problems changed state meanwhile: "
+                f"{', '.join(e for _, e in moved)}; nothing was applied",
+            )
+        if beyond:
+            raise NotPermitted(
+                f"会议 {meeting.id} 不能闭会：{'；'.join(r.zh for r in beyond)}。"
                 "请先调整这些议定事项，闭会未执行任何内容",
-                f"cannot close {meeting.id}: these problems changed state meanwhile: {', '.join(refused)}; "
-                "nothing was applied",
+                f"cannot close {meeting.id}: {'; '.join(r.en for r in beyond)}; nothing was applied",
             )
         year = meeting.held_on.year
         number = _next(session, "minutes", year)
-        _bump(session, meeting, {"state": MeetingState.CLOSED.value, "minutes_year": year,
-                                 "minutes_number": number, "closed_at": caller.now})
-        _record(session, caller, meeting, "meeting_close",
-                {"state": MeetingState.CLOSED.value, "minutes_number": minutes_number(year, number),
-                 "decisions": [d.problem for d in decisions]})
+        _bump(session, caller, meeting, {"state": MeetingState.CLOSED.value, "minutes_year": year,
+                                         "minutes_number": number, "closed_at": caller.now}, "meeting_close",
+              {"state": MeetingState.CLOSED.value, "minutes_number": minutes_number(year, number),
+               "decisions": [d.problem for d in decisions]})
         calendar = work_calendar(session)
-        origin_caller = Caller(caller.handle, caller.now, origin=f"meeting:{meeting.id}", token=caller.token,
-                               require_token=caller.require_token)
+        origin_caller = replace(caller, origin=f"meeting:{meeting.id}")
         applied: list[str] = []
+        # Every decision in one batch of the write path: each unit hears of its 议定事项 in one message.
+        journal = issues.journal_for(session, origin_caller, batch_key=f"meeting:{meeting.id}")
         for decision in decisions:
             outcome = Outcome(decision.outcome)
             inputs = ActionInput(reason=decision.text, unit=decision.lead_unit,
                                  co_units=tuple(json.loads(decision.co_units)), due=decision.due_date)
             issues.apply_by_authority(
                 session, caller=origin_caller, problem_id=decision.problem, action=outcome.action, inputs=inputs,
-                calendar=calendar, extra={"meeting": meeting.id, "minutes_number": minutes_number(year, number)})
+                calendar=calendar, extra={"meeting": meeting.id, "minutes_number": minutes_number(year, number)},
+                journal=journal)
             applied.append(decision.problem)
-        session.flush()
+        journal.write()
         view = _view(session, meeting, caller.today, applied)
         uow.commit()
         return view

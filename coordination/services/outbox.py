@@ -1,8 +1,8 @@
 """The outbox: notifications written with the event that caused them, delivered by a later step.
 
-Writing: `enqueue` (one notice, in the caller's session), `notice_rows` (bulk, for the sweep), and
-`notify`, which the problem services call with each event they record to queue the assignment and
-escalation notices it calls for.
+Writing: the write path (services/writer.py) queues the notices of each recorded action, as the
+workflow's notice policy says, in the same transaction; `enqueue` adds one other notice (a meeting's
+call, a published report) the same way.
 
 Delivering: `deliver` claims a batch of pending messages (a lease, so two runs never send the same
 message at once), sends each to its group robot, and records the outcome of each in its own
@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, update
 from sqlmodel import Session, SQLModel, col, select
 
-from coordination.domain.enums import Action, Role
+from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput, NotFound
-from coordination.domain.notices import Notice, ProblemBrief, assignment_notice, escalation_notice
-from coordination.models import AuditEvent, OutboxMessage, Person, PersonRole, Problem, Project, Unit, Webhook
-from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.domain.notices import Notice
+from coordination.models import OutboxMessage, Unit, Webhook
+from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.writer import append_event, queue_notices
 from coordination.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -36,25 +37,11 @@ if TYPE_CHECKING:
 
     from coordination import delivery
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+PENDING, DELIVERED, FAILED, EXPIRED = "pending", "delivered", "failed", "expired"
 OUTBOX_TABLE: Table = SQLModel.metadata.tables["outbox"]
 WEBHOOK_STREAM = "webhook"
 
 # ---- writing -------------------------------------------------------------------------------
-
-
-def notice_row(notice: Notice, *, now: datetime, origin: str) -> dict[str, Any]:
-    """The outbox row of a notice, as a dict for a bulk insert."""
-    return {
-        "key": notice.key, "kind": notice.kind, "problem_id": notice.problem_id, "unit": notice.unit,
-        "title": notice.title[:200], "body": notice.body,
-        "mentions": json.dumps(list(notice.mentions), ensure_ascii=False),
-        "created_at": now, "origin": origin, "status": PENDING, "attempts": 0,
-    }
-
-
-def notice_rows(notices: Iterable[Notice], *, now: datetime, origin: str) -> list[dict[str, Any]]:
-    return [notice_row(n, now=now, origin=origin) for n in notices]
 
 
 def enqueue(session: Session, notice: Notice, *, caller: Caller) -> bool:
@@ -62,68 +49,8 @@ def enqueue(session: Session, notice: Notice, *, caller: Caller) -> bool:
     existing = session.exec(select(OutboxMessage.id).where(OutboxMessage.key == notice.key)).first()
     if existing is not None:
         return False
-    session.add(OutboxMessage(**notice_row(notice, now=caller.now, origin=caller.origin)))
+    queue_notices(session.connection(), [notice], caller)
     return True
-
-
-def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(insert(OUTBOX_TABLE), list(rows))
-
-
-def names_by_unit(session: Session, role: Role) -> dict[str, list[str]]:
-    """The active people holding `role`, by unit: whom a unit's messages @."""
-    rows = session.exec(
-        select(Person.unit, Person.name).join(PersonRole, col(PersonRole.handle) == col(Person.handle))
-        .where(PersonRole.role == role.value, col(Person.active).is_(True), col(Person.unit).is_not(None))
-        .order_by(col(Person.handle))
-    ).all()
-    found: dict[str, list[str]] = {}
-    for unit, name in rows:
-        assert unit is not None
-        found.setdefault(unit, []).append(name)
-    return found
-
-
-def unit_names(session: Session) -> dict[str, str]:
-    return dict(session.exec(select(Unit.code, Unit.name)).all())
-
-
-def brief(session: Session, problem: Problem, names: dict[str, str] | None = None) -> ProblemBrief:
-    names = names if names is not None else unit_names(session)
-    project = session.get(Project, problem.project)
-    return ProblemBrief(
-        id=problem.id, title=problem.title, project_name=project.name if project else problem.project,
-        lead_unit=problem.lead_unit, lead_unit_name=names.get(problem.lead_unit or ""),
-        due_date=problem.due_date, level=problem.level,
-    )
-
-
-def notices_for_events(session: Session, events: Sequence[AuditEvent]) -> list[Notice]:
-    """Assignment and escalation notices for the problem events a use case just recorded."""
-    notices: list[Notice] = []
-    names: dict[str, str] | None = None
-    for event in events:
-        if event.stream_type != "problem" or event.action not in (Action.ASSIGN.value, Action.ESCALATE.value):
-            continue
-        problem = session.get(Problem, event.stream_id)
-        if problem is None:
-            continue
-        names = names if names is not None else unit_names(session)
-        summary = brief(session, problem, names)
-        if event.action == Action.ASSIGN.value:
-            handlers = names_by_unit(session, Role.HANDLER).get(problem.lead_unit or "", [])
-            notices.append(assignment_notice(summary, seq=event.seq, handlers=handlers))
-        else:
-            notices.append(escalation_notice(summary, seq=event.seq, new_level=problem.level,
-                                             reason=event.reason or ""))
-    return notices
-
-
-def notify(session: Session, event: AuditEvent) -> None:
-    """Queue the notices a problem event calls for, in the transaction that records the event."""
-    for notice in notices_for_events(session, [event]):
-        enqueue(session, notice, caller=Caller(event.actor, event.at, event.origin))
 
 
 # ---- webhooks ------------------------------------------------------------------------------
@@ -265,6 +192,7 @@ class DeliveryReport:
     retry_later: list[int] = field(default_factory=list)  # transient failure: stays pending
     failed: list[int] = field(default_factory=list)  # refused max_attempts times: parked as failed
     no_webhook: list[int] = field(default_factory=list)  # no robot for its group: stays pending
+    expired: int = 0  # older than outbox.max_age_hours: marked expired, never sent
     errors: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -274,7 +202,7 @@ class DeliveryReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"claimed": self.claimed, "delivered": len(self.delivered), "retry_later": len(self.retry_later),
-                "failed": len(self.failed), "no_webhook": len(self.no_webhook),
+                "failed": len(self.failed), "no_webhook": len(self.no_webhook), "expired": self.expired,
                 "errors": {str(k): v for k, v in self.errors.items()}}
 
 
@@ -287,6 +215,21 @@ class _Claimed:
 
 
 Sender = Callable[["delivery.Endpoint", "delivery.Message"], "delivery.Outcome"]
+
+
+def _expire(uow: UnitOfWork, *, now: datetime) -> int:
+    """Mark pending messages past the age limit expired: stale news is not sent to a robot added late."""
+    from coordination.services.settings import outbox_max_age
+
+    with uow:
+        session = uow.session
+        cutoff = now - outbox_max_age(session)
+        result = session.execute(
+            update(OutboxMessage).where(col(OutboxMessage.status) == PENDING, col(OutboxMessage.created_at) < cutoff)
+            .values(status=EXPIRED, lease_until=None,
+                    last_error=f"超过时限未发送，已过期 / expired unsent after {cutoff.isoformat()}"))
+        uow.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> list[_Claimed]:
@@ -310,7 +253,8 @@ def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> l
             hook = by_unit.get(row.unit or "", district) if row.unit else district
             endpoint = (delivery.Endpoint(hook.name, delivery.RobotKind(hook.kind), hook.url, hook.secret)
                         if hook else None)
-            message = delivery.Message(row.title, row.body, tuple(json.loads(row.mentions)))
+            message = delivery.Message(row.title, row.body, tuple(json.loads(row.mentions)),
+                                       tuple(json.loads(row.mobiles or "[]")))
             claimed.append(_Claimed(row.id, message, endpoint, row.attempts))
         uow.commit()
         return claimed
@@ -342,6 +286,7 @@ def deliver(
     from coordination import delivery  # httpx: only commands that send pay for its import
 
     report = DeliveryReport()
+    report.expired = _expire(uow, now=now)
     claimed = _claim(uow, now=now, limit=limit, lease=lease)
     report.claimed = len(claimed)
     if not claimed:

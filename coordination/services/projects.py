@@ -31,7 +31,8 @@ from coordination.domain.investment import (
 )
 from coordination.models import Project, ProjectPlan, ProjectProgress, RosterEntry, Setting
 from coordination.services import directory, settings
-from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
 PROJECT_STREAM = "project"

@@ -12,8 +12,9 @@ from coordination.domain.periods import Cadence, Period
 from coordination.models import Setting
 from coordination.render import report as render
 from coordination.services import outbox, reports
-from coordination.services.common import Caller, append_event
+from coordination.services.common import Caller
 from coordination.services.settings import REPORTS_FOLDER
+from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
 FILE_NAMES = {Cadence.WEEKLY: "周汇报", Cadence.MONTHLY: "月分析", Cadence.QUARTERLY: "季调度",

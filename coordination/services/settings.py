@@ -7,6 +7,7 @@ leaves a threshold at its default.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +17,8 @@ from coordination.domain.enums import Role, parse_category
 from coordination.domain.errors import InvalidInput
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
-from coordination.services.common import Caller, append_event, load_actor, require_role
+from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
 AUTO_ASSIGN_CATEGORIES = "intake.auto_assign_categories"  # "*" or a comma list of categories; empty: off
@@ -24,6 +26,8 @@ AUTO_ASSIGN_AS = "intake.auto_assign_as"  # the secretariat person on whose auth
 PROJECT_YELLOW = "projects.yellow_points"
 PROJECT_RED = "projects.red_points"
 REPORTS_FOLDER = "reports.folder"
+OUTBOX_MAX_AGE = "outbox.max_age_hours"
+DEFAULT_OUTBOX_MAX_AGE_HOURS = 168  # a week: older news is stale in a group chat
 
 KNOWN_KEYS: dict[str, str] = {
     **{key: f"sweep: {name.replace('_', ' ')}" for key, name in SETTING_KEYS.items()},
@@ -32,6 +36,7 @@ KNOWN_KEYS: dict[str, str] = {
     PROJECT_YELLOW: "projects: points behind 序时进度 from which a project shows yellow (default 10)",
     PROJECT_RED: "projects: points behind 序时进度 beyond which a project shows red (default 30)",
     REPORTS_FOLDER: "reports: folder the scheduled report flows write their files to",
+    OUTBOX_MAX_AGE: "outbox: hours after which an unsent message expires instead of being sent (default 168)",
 }
 
 
@@ -68,7 +73,7 @@ def intake_settings(session: Session) -> IntakeSettings:
 
 def _validated(session: Session, key: str, value: str) -> str:
     value = value.strip()
-    if key in SETTING_KEYS:
+    if key in SETTING_KEYS or key == OUTBOX_MAX_AGE:
         if not value.isdigit() or int(value) < 1:
             raise InvalidInput(f"{key} 必须是正整数", f"{key} must be a positive integer")
         return str(int(value))
@@ -121,7 +126,13 @@ def _current(session: Session) -> dict[str, str]:
     shown = {key: values.get(key, str(defaults[name])) for key, name in SETTING_KEYS.items()}
     shown[AUTO_ASSIGN_CATEGORIES] = values.get(AUTO_ASSIGN_CATEGORIES, "")
     shown[AUTO_ASSIGN_AS] = values.get(AUTO_ASSIGN_AS, "")
+    shown[OUTBOX_MAX_AGE] = values.get(OUTBOX_MAX_AGE, str(DEFAULT_OUTBOX_MAX_AGE_HOURS))
     return shown
+
+
+def outbox_max_age(session: Session) -> timedelta:
+    """How old an unsent message may grow before it expires (a robot registered late is not flooded)."""
+    return timedelta(hours=int(_values(session).get(OUTBOX_MAX_AGE, DEFAULT_OUTBOX_MAX_AGE_HOURS)))
 
 
 def list_settings(uow: UnitOfWork) -> dict[str, str]:

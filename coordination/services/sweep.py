@@ -2,42 +2,37 @@
 
 Set-based: one query selects, with the day's threshold dates, only the problems whose light must
 change or that must rise a rung; their new values and hash-chained events are computed in Python
-and written with one executemany UPDATE (guarded by each row's version) and one bulk INSERT of
-events and one of outbox messages, all in one transaction. Idempotent: a second run on the same
-day selects nothing, so it writes nothing.
+and written through the one write path (services/writer.py) in its bulk form: one executemany
+UPDATE guarded by each row's version, one bulk INSERT of events and one of outbox messages, all in
+one transaction. Idempotent: a second run on the same day selects nothing, so it writes nothing.
 
 Per problem and run, in this order, each event taking the next version as its sequence number:
 `light_change` (and, on turning red, one more missed deadline), `remind` when it turned red while a
 unit handles it, `escalate` (the transition table's own action, taken as the `system` actor) when
-it is more than N working days overdue or has missed M deadlines — once per deadline.
+it is more than N working days overdue or has missed M deadlines — once per deadline. Who is told
+of reminders and escalations is the workflow's notice policy: one message per group and run.
 """
 
 from __future__ import annotations
 
-import operator
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, insert, null, or_, select, update
+from sqlalchemy import Table, and_, case, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, col
-from sqlmodel import select as sm_select
+from sqlmodel import Session, SQLModel
 
 from coordination.config import DISTRICT_TZ
-from coordination.domain.audit import canonical_plain, event_hash_plain, to_json_value
+from coordination.domain.audit import to_json_value
 from coordination.domain.enums import OPEN_STATES, Action, Level, Light, Role, State
 from coordination.domain.errors import Conflict, CoordError, NotPermitted
-from coordination.domain.notices import (
-    Notice,
-    ProblemBrief,
-    escalation_digest,
-    overdue_digest,
-    verification_chase,
-)
+from coordination.domain.labels import label
+from coordination.domain.notices import NoticeItem, ProblemBrief, verification_chase
 from coordination.domain.problem import ActionInput, Actor, ProblemFacts, Roster, authorize, plan
+from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
 from coordination.domain.sweep import (
     HANDLING_STATES,
     SweepAction,
@@ -47,33 +42,20 @@ from coordination.domain.sweep import (
     escalation_reason,
 )
 from coordination.domain.workdays import WorkCalendar
-from coordination.models import Person, PersonRole, Project
-from coordination.services import outbox
-from coordination.services.calendar import work_calendar
-from coordination.services.common import Caller, ProblemFactsAfter, append_event, load_actor, require_role
+from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.issues import light_expression
 from coordination.services.settings import sweep_settings
+from coordination.services.snapshot import Directory, directory
+from coordination.services.writer import FactsAfter, Journal
 from coordination.uow import UnitOfWork
 
 PROBLEM: Table = SQLModel.metadata.tables["problem"]
 EVENT: Table = SQLModel.metadata.tables["audit_event"]
 SWEEP_STREAM = "sweep"
+PROBLEM_STREAM = PROBLEM_WORKFLOW.kind
 
 _OPEN = sorted(s.value for s in OPEN_STATES)
 _HANDLING = sorted(s.value for s in HANDLING_STATES)
-
-# Every sweep-touched column is written for every changed row: one statement, run with executemany.
-_UPDATE = (
-    update(PROBLEM)
-    .where(PROBLEM.c.id == bindparam("b_id"), PROBLEM.c.version == bindparam("b_old_version"))
-    .values(light=bindparam("b_light"), missed_deadlines=bindparam("b_missed"),
-            escalated_due=bindparam("b_escalated_due"), level=bindparam("b_level"), state=bindparam("b_state"),
-            version=bindparam("b_version"))
-)
-_BUMP = (
-    update(PROBLEM)
-    .where(PROBLEM.c.id == bindparam("b_id"), PROBLEM.c.version == bindparam("b_old_version"))
-    .values(version=bindparam("b_version"))
-)
 
 
 # ---- results -------------------------------------------------------------------------------
@@ -146,118 +128,22 @@ class ChaseResult:
                 "origin": self.origin, "chased": self.chased, "events": self.events, "messages": self.messages}
 
 
-# ---- writing many events at once -----------------------------------------------------------
-
-
-class _Batch:
-    """Events, row updates and notices of one run, chained per problem, written together."""
-
-    def __init__(self, caller: Caller) -> None:
-        self.caller = caller
-        self._at = caller.now.isoformat()
-        self.events: list[dict[str, Any]] = []
-        self.updates: list[dict[str, Any]] = []
-        self.bumps: list[dict[str, Any]] = []
-        self.notices: list[Notice] = []
-        self.overdue: dict[str | None, list[ProblemBrief]] = {}  # lead unit -> problems that turned red
-        self.escalated: list[tuple[ProblemBrief, int, str]] = []
-
-    def digests(self, *, today: date, run: int, heads: dict[str, list[str]], units: dict[str, str]) -> None:
-        """One 督办单 per lead unit and one escalation report per run, keyed by the day and the run."""
-        prefix = f"sweep:{today.isoformat()}:{run}"
-        for unit, problems in sorted(self.overdue.items(), key=lambda item: item[0] or ""):
-            self.notices.append(overdue_digest(unit, units.get(unit or ""), problems, key=f"{prefix}:remind:{unit}",
-                                               today=today, heads=heads.get(unit or "", [])))
-        if self.escalated:
-            self.notices.append(escalation_digest(self.escalated, key=f"{prefix}:escalate", today=today))
-
-    def event(self, *, problem_id: str, seq: int, prev_hash: str, action: str, state: str, to_state: str | None = None,
-              changes: dict[str, Any], facts: ProblemFactsAfter, reason: str | None = None,
-              extra: dict[str, Any] | None = None) -> str:
-        """Chain one event after `prev_hash`; `changes` and `extra` hold JSON values only."""
-        # The same fields, in the same form, as services.common.hashed_fields hashes for one event.
-        fields = {
-            "stream_type": "problem", "stream_id": problem_id, "seq": seq, "action": str(action),
-            "from_state": state, "to_state": to_state or state, "actor": self.caller.handle, "at": self._at,
-            "origin": self.caller.origin, "reason": reason,
-            "payload": canonical_plain({"changes": changes, **(extra or {})}),
-            "level": facts.level, "lead_unit": facts.lead_unit,
-            "due_date": facts.due_date.isoformat() if facts.due_date else None, "on_time": facts.on_time,
-        }
-        digest = event_hash_plain(prev_hash, fields)
-        self.events.append({**fields, "at": self.caller.now, "due_date": facts.due_date, "prev_hash": prev_hash,
-                            "hash": digest})
-        return digest
-
-    def write(self, session: Session) -> None:
-        connection = session.connection()
-        for statement, rows in ((_UPDATE, self.updates), (_BUMP, self.bumps)):
-            if rows and _executemany(connection, statement, rows) != len(rows) \
-                    and connection.dialect.supports_sane_multi_rowcount:
-                raise Conflict("问题在巡查期间被他人修改，本次巡查未生效，请重试",
-                               "problems changed during the sweep; nothing was applied, run it again")
-        if self.events:
-            _executemany(connection, insert(EVENT), self.events)
-        if self.notices:
-            rows = outbox.notice_rows(self.notices, now=self.caller.now, origin=self.caller.origin)
-            _executemany(connection, insert(outbox.OUTBOX_TABLE), rows)
-
-
-def _executemany(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> int:
-    """One statement over many rows through the driver's executemany.
-
-    Core's own executemany builds each row's parameters in Python (about 3 s per 100,000 events);
-    here the statement is compiled once and only the columns whose type converts values (dates,
-    aware datetimes, booleans) pass through their bind processors.
-    """
-    dialect = connection.dialect
-    compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
-    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
-    converting: list[tuple[int, Any, dict[Any, Any]]] = []
-    for index, name in enumerate(names):
-        convert = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is not None:
-            converting.append((index, convert, {}))  # a run repeats its dates and its one timestamp: memoise
-    pick = operator.itemgetter(*names)
-    params: list[Any] = []
-    for row in rows:
-        values = list(pick(row)) if len(names) > 1 else [pick(row)]
-        for index, convert, seen in converting:
-            raw = values[index]
-            if raw is not None:
-                done = seen.get(raw)
-                if done is None:
-                    done = seen[raw] = convert(raw)
-                values[index] = done
-        params.append(tuple(values) if compiled.positional else dict(zip(names, values, strict=True)))
-    result = connection.exec_driver_sql(compiled.string, params)
-    return int(result.rowcount)
-
-
-def _facts(row: Any, level: int) -> ProblemFactsAfter:
-    return ProblemFactsAfter(level, row.lead_unit, row.due_date, row.resolved_on_time)
+def _facts(row: Any, level: int) -> FactsAfter:
+    return FactsAfter(level, row.lead_unit, row.due_date, row.resolved_on_time)
 
 
 def _system_actor(session: Session, caller: Caller) -> Actor:
-    actor = load_actor(session, caller.handle)
+    actor = load_actor(session, caller.handle, caller)
     if Role.SYSTEM not in actor.roles:
         raise NotPermitted(f"{caller.handle} 不是系统账号，巡查只能由内置的 system 账号执行",
                            f"{caller.handle} is not the system actor; only `system` sweeps")
     return actor
 
 
-def _names(session: Session, role: Role) -> dict[str, list[str]]:
-    return outbox.names_by_unit(session, role)
-
-
-def _project_names(session: Session) -> dict[str, str]:
-    return dict(session.exec(sm_select(Project.code, Project.name)).all())
-
-
-def _brief(row: Any, projects: dict[str, str], units: dict[str, str]) -> ProblemBrief:
-    return ProblemBrief(id=row.id, title=row.title, project_name=projects.get(row.project, row.project),
-                        lead_unit=row.lead_unit, lead_unit_name=units.get(row.lead_unit or ""),
-                        due_date=row.due_date, level=row.level)
+def _brief(row: Any, snapshot: Directory, level: int | None = None) -> ProblemBrief:
+    return ProblemBrief(id=row.id, title=row.title, project_name=snapshot.project_names.get(row.project, row.project),
+                        lead_unit=row.lead_unit, lead_unit_name=snapshot.unit_names.get(row.lead_unit or ""),
+                        due_date=row.due_date, level=row.level if level is None else level)
 
 
 def _busy(exc: OperationalError) -> Conflict:
@@ -269,12 +155,7 @@ def _busy(exc: OperationalError) -> Conflict:
 
 def _candidates(today: Thresholds, settings: SweepSettings) -> Any:
     p = PROBLEM.c
-    target = case(
-        (p.due_date.is_(None), null()),
-        (p.due_date < today.today, Light.RED.value),
-        (p.due_date <= today.yellow_until, Light.YELLOW.value),
-        else_=Light.GREEN.value,
-    )
+    target = light_expression(today.lights, due_date=p.due_date, state=p.state)  # the one rule, as list/dashboard
     missed_after = p.missed_deadlines + case((p.light == Light.RED.value, 0), else_=1)
     escalates = and_(
         p.state.in_(_HANDLING), p.level < int(Level.L5), p.due_date < today.today,
@@ -315,24 +196,26 @@ def sweep(
             if requested_by is not None:
                 require_role(load_actor(session, requested_by.handle, requested_by), Role.ADMIN, Role.SECRETARIAT,
                              zh="手动执行巡查", en="run the sweep by hand")
-            calendar = work_calendar(session)
+            snapshot = directory(session)
+            calendar = snapshot.calendar
             result.working_day = calendar.is_workday(caller.today)
             if only_on_working_days and not result.working_day:
                 return result
             settings = sweep_settings(session)
             thresholds = Thresholds.on(caller.today, calendar, settings)
             rows = session.connection().execute(_candidates(thresholds, settings)).all()
-            batch = _Batch(caller)
             runs_today = _runs_today(session, caller.today)
+            journal = Journal(session, caller, PROBLEM_WORKFLOW, snapshot.recipients,
+                              batch_key=f"sweep:{caller.today.isoformat()}:{runs_today + 1}", always_digest=True)
             if rows:
-                _plan_rows(session, rows, batch, result, actor=actor, thresholds=thresholds, settings=settings,
-                           calendar=calendar, run=runs_today + 1)
-            result.events = len(batch.events)
-            result.messages = len(batch.notices)
-            if not dry_run and (batch.events or not runs_today):
-                batch.write(session)
-                append_event(session, stream_type=SWEEP_STREAM, stream_id=caller.today.isoformat(), action="sweep",
-                             caller=caller, changes={}, extra={"summary": _summary(result)})
+                _plan_rows(rows, journal, result, actor=actor, thresholds=thresholds, settings=settings,
+                           calendar=calendar, snapshot=snapshot)
+            result.events = len(journal.events)
+            result.messages = len(journal.policy_notices())
+            if not dry_run and (journal.events or not runs_today):
+                journal.event(SWEEP_STREAM, caller.today.isoformat(), "sweep", {},
+                              extra={"summary": _summary(result)})
+                journal.write()
                 uow.commit()
     except OperationalError as exc:
         raise _busy(exc) from exc
@@ -355,24 +238,21 @@ def _runs_today(session: Session, today: date) -> int:
 
 
 def _plan_rows(
-    session: Session,
     rows: Sequence[Any],
-    batch: _Batch,
+    journal: Journal,
     result: SweepResult,
     *,
     actor: Actor,
     thresholds: Thresholds,
     settings: SweepSettings,
     calendar: WorkCalendar,
-    run: int,
+    snapshot: Directory,
 ) -> None:
-    heads = _names(session, Role.UNIT_HEAD)
-    projects = _project_names(session)
-    units = outbox.unit_names(session)
     today = thresholds.today
     for row in rows:
-        version, prev, state = row.version, row.last_hash, row.state
+        version, state = row.version, row.state
         light, missed, level, escalated_due = row.light, row.missed_deadlines, row.level, row.escalated_due
+        journal.known_head(PROBLEM_STREAM, row.id, row.version, row.last_hash)
         new_light = thresholds.light(row.due_date)
         new_value = new_light.value if new_light else None
         if new_value != light:
@@ -382,19 +262,21 @@ def _plan_rows(
             changes: dict[str, Any] = {"light": new_value, "version": version}
             if turned_red:
                 changes["missed_deadlines"] = missed
-            prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=SweepAction.LIGHT_CHANGE,
-                               state=state, changes=changes, facts=_facts(row, level),
-                               extra={"previous_light": light})
+            journal.event(PROBLEM_STREAM, row.id, SweepAction.LIGHT_CHANGE.value, changes, seq=version,
+                          from_state=state, to_state=state, facts=_facts(row, level),
+                          extra={"previous_light": light}, plain=True)
             result.light_changes.append(LightChange(row.id, light, new_value))
             if turned_red and state in _HANDLING:
                 version += 1
-                to = heads.get(row.lead_unit or "", [])
-                prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=SweepAction.REMIND,
-                                   state=state, changes={"version": version}, facts=_facts(row, level),
-                                   reason="已超过办结期限，督办责任单位",
-                                   extra={"unit": row.lead_unit, "to": to, "due_date": to_json_value(row.due_date),
-                                          "notice": f"sweep:{today.isoformat()}:{run}:remind:{row.lead_unit}"})
-                batch.overdue.setdefault(row.lead_unit, []).append(_brief(row, projects, units))
+                brief = _brief(row, snapshot)
+                journal.event(PROBLEM_STREAM, row.id, SweepAction.REMIND.value, {"version": version}, seq=version,
+                              from_state=state, to_state=state, facts=_facts(row, level),
+                              reason="已超过办结期限，督办责任单位", plain=True,
+                              extra={"unit": row.lead_unit,
+                                     "to": list(snapshot.recipients.heads.get(row.lead_unit or "", ())),
+                                     "due_date": to_json_value(row.due_date),
+                                     "notice": f"{journal.batch_key}:remind:{row.lead_unit}"},
+                              subject=NoticeItem(brief=brief, action=SweepAction.REMIND.value, seq=version))
                 result.reminders.append(row.id)
             light = new_value
         why = escalation_due(state=State(state), level=level, due=row.due_date, missed_deadlines=missed,
@@ -414,18 +296,18 @@ def _plan_rows(
                 new_state = planned.get("state", State(state)).value
                 changes = {**to_json_value(planned), "escalated_due": to_json_value(row.due_date),
                            "version": version}
-                prev = batch.event(problem_id=row.id, seq=version, prev_hash=prev, action=Action.ESCALATE.value,
-                                   state=state, to_state=new_state, changes=changes, reason=reason,
-                                   facts=_facts(row, planned["level"]),
-                                   extra={"automatic": why})
-                batch.escalated.append((_brief(row, projects, units), planned["level"], reason))
+                journal.event(PROBLEM_STREAM, row.id, Action.ESCALATE.value, changes, seq=version,
+                              from_state=state, to_state=new_state, reason=reason,
+                              facts=_facts(row, planned["level"]), extra={"automatic": why}, plain=True,
+                              subject=NoticeItem(brief=_brief(row, snapshot, planned["level"]),
+                                                 action=Action.ESCALATE.value, seq=version, reason=reason,
+                                                 detail=f"提至 {label(Level(planned['level']))}"))
                 result.escalations.append(Escalation(row.id, level, planned["level"], why))
                 level, state, escalated_due = planned["level"], new_state, row.due_date
         if version != row.version:
-            batch.updates.append({"b_id": row.id, "b_old_version": row.version, "b_light": light, "b_missed": missed,
-                                  "b_escalated_due": escalated_due, "b_level": level, "b_state": state,
-                                  "b_version": version})
-    batch.digests(today=today, run=run, heads=heads, units=units)
+            journal.update_row(PROBLEM, "id", row.id, row.version, {
+                "light": light, "missed_deadlines": missed, "escalated_due": escalated_due, "level": level,
+                "state": state, "version": version})
 
 
 # ---- chasing verification ------------------------------------------------------------------
@@ -443,14 +325,16 @@ def chase_verifications(
         with uow:
             session = uow.session
             _system_actor(session, caller)
-            calendar = work_calendar(session)
+            snapshot = directory(session)
+            calendar = snapshot.calendar
             result.working_day = calendar.is_workday(caller.today)
             if only_on_working_days and not result.working_day:
                 return result
             settings = sweep_settings(session)
             thresholds = Thresholds.on(caller.today, calendar, settings)
             p = PROBLEM.c
-            last_event = and_(EVENT.c.stream_type == "problem", EVENT.c.stream_id == p.id, EVENT.c.seq == p.version)
+            last_event = and_(EVENT.c.stream_type == PROBLEM_STREAM, EVENT.c.stream_id == p.id,
+                              EVENT.c.seq == p.version)
             rows = session.connection().execute(
                 select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.resolved_on_time,
                        p.raised_by, p.resolved_on,
@@ -460,31 +344,28 @@ def chase_verifications(
                 .where(p.state == State.RESOLUTION_SUBMITTED.value, p.resolved_on < thresholds.chase_before)
                 .order_by(p.id).with_for_update(of=PROBLEM)
             ).all()
-            batch = _Batch(caller)
-            secretariat = _secretariat_names(session)
-            people = dict(session.exec(sm_select(Person.handle, Person.name)).all())
-            projects = _project_names(session)
-            units = outbox.unit_names(session)
+            journal = Journal(session, caller)
+            secretariat = list(snapshot.recipients.secretariat)
             for row in rows:
                 if row.last_action == SweepAction.CHASE_VERIFICATION and \
                         _local_day(row.last_at) >= thresholds.chase_before:
                     continue
                 waited = calendar.working_days_between(row.resolved_on, caller.today)
                 seq = row.version + 1
-                batch.event(problem_id=row.id, seq=seq, prev_hash=row.last_hash,
-                            action=SweepAction.CHASE_VERIFICATION, state=row.state, changes={"version": seq},
-                            facts=_facts(row, row.level),
-                            reason=f"申请办结已 {waited} 个工作日未销号，提醒核实",
-                            extra={"resolved_on": to_json_value(row.resolved_on), "waited_working_days": waited})
-                batch.bumps.append({"b_id": row.id, "b_old_version": row.version, "b_version": seq})
-                checkers = [people.get(row.raised_by, row.raised_by), *secretariat]
-                batch.notices.append(verification_chase(_brief(row, projects, units), seq=seq,
-                                                        resolved_on=row.resolved_on, waited=waited,
-                                                        checkers=list(dict.fromkeys(checkers))))
+                journal.known_head(PROBLEM_STREAM, row.id, row.version, row.last_hash)
+                journal.event(PROBLEM_STREAM, row.id, SweepAction.CHASE_VERIFICATION.value, {"version": seq},
+                              seq=seq, from_state=row.state, to_state=row.state, facts=_facts(row, row.level),
+                              reason=f"申请办结已 {waited} 个工作日未销号，提醒核实", plain=True,
+                              extra={"resolved_on": to_json_value(row.resolved_on), "waited_working_days": waited})
+                journal.update_row(PROBLEM, "id", row.id, row.version, {"version": seq})
+                raiser = snapshot.people.get(row.raised_by)
+                checkers = [raiser.name if raiser else row.raised_by, *secretariat]
+                journal.notify([verification_chase(_brief(row, snapshot), seq=seq, resolved_on=row.resolved_on,
+                                                   waited=waited, checkers=list(dict.fromkeys(checkers)))])
                 result.chased.append(row.id)
-            result.events, result.messages = len(batch.events), len(batch.notices)
-            if not dry_run and batch.events:
-                batch.write(session)
+            result.events, result.messages = len(journal.events), len(journal.notices)
+            if not dry_run and journal.events:
+                journal.write()
                 uow.commit()
     except OperationalError as exc:
         raise _busy(exc) from exc
@@ -495,12 +376,3 @@ def _local_day(moment: datetime | str) -> date:
     if isinstance(moment, str):  # a Core select on SQLite hands back the stored text
         moment = datetime.fromisoformat(moment).replace(tzinfo=UTC)
     return moment.astimezone(DISTRICT_TZ).date()
-
-
-def _secretariat_names(session: Session) -> list[str]:
-    rows = session.exec(
-        sm_select(Person.name).join(PersonRole, col(PersonRole.handle) == col(Person.handle))
-        .where(PersonRole.role == Role.SECRETARIAT.value, col(Person.active).is_(True))
-        .order_by(col(Person.handle))
-    ).all()
-    return list(rows)

@@ -51,7 +51,7 @@ def a_week_of_work(d: Any) -> None:
     d.act(d.handler, stuck, Action.ESCALATE, reason="需专班会商", now=at(5))
     late = d.raise_problem(title="施工许可证办理材料反复退回", category="施工许可", now=at(5))
     d.assign(late, difficulty=Difficulty.C, now=at(5, 11))
-    sweep.sweep(d.uow(), caller=Caller(SYSTEM_HANDLE, at(14, 7), "flow-run:test"))
+    sweep.sweep(d.uow(), caller=Caller(SYSTEM_HANDLE, at(14, 7), "flow-run:test", scheduled=True))
     d.raise_problem(title="企业未按期入统", category="入统", now=at(12))
 
 

@@ -28,7 +28,7 @@ def local(day: date, hour: int = 9) -> datetime:
 def queue(d: Any, *notices: Notice) -> None:
     with d.uow() as uow:
         for notice in notices:
-            outbox.enqueue(uow.session, notice, caller=d.caller(d.system, origin="test"))
+            outbox.enqueue(uow.session, notice, caller=d.caller(d.system, local(date(2024, 6, 12), 9), origin="test"))
         uow.commit()
 
 
@@ -39,7 +39,8 @@ def notice(n: int, unit: str | None = None) -> Notice:
 
 def deliver(d: Any, **options: Any) -> outbox.DeliveryReport:
     options.setdefault("backoff_s", NO_WAIT)
-    return outbox.deliver(d.uow(), now=local(date(2024, 6, 12), 10), **options)
+    options.setdefault("now", local(date(2024, 6, 12), 10))
+    return outbox.deliver(d.uow(), **options)
 
 
 def statuses(d: Any) -> dict[str, str]:
@@ -198,6 +199,7 @@ def test_the_sweeps_reminders_are_delivered_by_the_next_run(district: Any) -> No
     sweep.sweep(district.uow(), caller=district.caller(district.system, local(date(2024, 6, 12), 7)))
     with running(Robot()) as robot:
         add_robot(district, robot.url, name="自然资源局工作群", unit=district.solving_unit)
+        deliver(district, now=local(date(2024, 6, 6), 10))  # a robot that was there: the 交办 notice goes out
         deliver(district)
 
     assignment, reminder = robot.texts()  # the 交办 notice queued at assignment, then the 督办 reminder
@@ -215,3 +217,49 @@ def test_only_an_admin_registers_robots_and_the_token_never_shows(district: Any)
     with district.engine.connect() as conn:
         payload = conn.execute(text("SELECT payload FROM audit_event WHERE stream_type = 'webhook'")).scalar_one()
     assert "abcdef123456" not in payload
+
+
+# ---- who is @-ed, and what is too old to send -------------------------------------------------
+
+
+def test_a_dingtalk_message_ats_the_mobile_numbers_of_the_people_it_mentions(district: Any) -> None:
+    from coordination.domain.enums import Role
+    from coordination.services import directory
+
+    directory.add_person(district.uow(), caller=district.caller(district.admin), handle="zhou_jingban",
+                         name="周经办（自然资源和规划局）", unit=district.solving_unit, roles=[Role.HANDLER],
+                         mobile="138 0013 8000")
+    problem_id = district.raise_problem(now=local(date(2024, 6, 12), 8))
+    district.assign(problem_id, now=local(date(2024, 6, 12), 9))
+    with running(Robot()) as robot:
+        add_robot(district, robot.url, name="自然资源局工作群", unit=district.solving_unit)
+        deliver(district)
+    [body] = robot.received
+    assert body["at"]["atMobiles"] == ["13800138000"]
+    assert body["markdown"]["text"].endswith("@13800138000")
+    assert "@周经办（自然资源和规划局）" in body["markdown"]["text"]
+
+
+def test_a_robot_registered_late_is_not_flooded_with_old_messages(district: Any) -> None:
+    with district.uow() as uow:
+        outbox.enqueue(uow.session, notice(1), caller=district.caller(district.system, local(date(2024, 5, 20)),
+                                                                       origin="test"))
+        outbox.enqueue(uow.session, notice(2), caller=district.caller(district.system, local(date(2024, 6, 11)),
+                                                                       origin="test"))
+        uow.commit()
+    with running(Robot()) as robot:
+        add_robot(district, robot.url)
+        report = deliver(district)
+    assert report.expired == 1 and report.to_json()["delivered"] == 1
+    assert statuses(district) == {"test:1": "expired", "test:2": "delivered"}
+    assert [b["markdown"]["title"] for b in robot.received] == ["督办通知 2"]
+
+
+def test_a_mobile_number_that_is_not_one_is_refused(district: Any) -> None:
+    from coordination.domain.enums import Role
+    from coordination.domain.errors import InvalidInput
+    from coordination.services import directory
+
+    with pytest.raises(InvalidInput):
+        directory.add_person(district.uow(), caller=district.caller(district.admin), handle="wu_jingban",
+                             name="吴经办", unit=district.solving_unit, roles=[Role.HANDLER], mobile="12345")

@@ -1,0 +1,188 @@
+"""The directory as of now — people and roles, units, projects and rosters, routing, the calendar — cached.
+
+Every action needs who acts, the project's roster and the working-day calendar; reading them from
+seven tables on every action cost more than the action itself. A process reads them once and keeps
+them until their own audit streams move: one query reads the newest event (id and hash) of each
+directory stream, and any change there, made by this process or another, rebuilds the snapshot
+before it is used. The hash makes a restored or rolled-back database look different even where
+event ids repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, cast
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from coordination.domain.enums import Role
+from coordination.domain.errors import NotFound, NotPermitted
+from coordination.domain.notices import Recipients
+from coordination.domain.problem import Actor, Roster
+from coordination.domain.workdays import WorkCalendar, YearSchedule
+from coordination.models import CalendarOverride, CalendarYear, Person, PersonRole, Project, RosterEntry, Unit
+
+# Streams whose events change what a snapshot holds.
+DIRECTORY_STREAMS = ("person", "unit", "project", "routing", "calendar")
+
+_STAMP = text("SELECT " + ", ".join(
+    f"(SELECT e.id || ':' || e.hash FROM audit_event e WHERE e.id = "
+    f"(SELECT max(m.id) FROM audit_event m WHERE m.stream_type = '{stream}'))"
+    for stream in DIRECTORY_STREAMS))
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    handle: str
+    name: str
+    unit: str | None
+    active: bool
+    roles: frozenset[Role]
+    token_hash: str | None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True)
+class Directory:
+    """People, units, projects with their rosters, routing and the calendar, as one consistent picture."""
+
+    people: dict[str, PersonEntry]
+    units: dict[str, tuple[str, bool]]  # code -> (name, active)
+    project_names: dict[str, str]
+    rosters: dict[str, Roster]
+    calendar: WorkCalendar
+
+    def person(self, handle: str) -> PersonEntry:
+        """The person named by `handle`; unknown or inactive identities are not permitted."""
+        person = self.people.get(handle)
+        if person is None:
+            raise NotPermitted(f"未知身份 {handle}：请用 --as 或 COORD_USER 指定在册人员",
+                               f"unknown identity {handle}: set --as or COORD_USER to a registered person")
+        if not person.active:
+            raise NotPermitted(f"人员 {handle} 已停用", f"person {handle} is inactive")
+        return person
+
+    def actor(self, handle: str) -> Actor:
+        person = self.person(handle)
+        return Actor(handle=person.handle, unit=person.unit, roles=person.roles)
+
+    def roster(self, project: str) -> Roster:
+        roster = self.rosters.get(project)
+        if roster is None:
+            raise NotFound(f"项目 {project} 不存在", f"project {project} not found")
+        return roster
+
+    def active_unit(self, code: str) -> bool:
+        unit = self.units.get(code)
+        return unit is not None and unit[1]
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        return {code: name for code, (name, _active) in self.units.items()}
+
+    def names_by_unit(self, role: Role) -> dict[str, list[str]]:
+        """The active people holding `role`, by unit, in handle order: whom a unit's messages @."""
+        found: dict[str, list[str]] = {}
+        for handle in sorted(self.people):
+            person = self.people[handle]
+            if person.active and person.unit is not None and role in person.roles:
+                found.setdefault(person.unit, []).append(person.name)
+        return found
+
+    @cached_property
+    def recipients(self) -> Recipients:
+        secretariat = [p.name for h, p in sorted(self.people.items()) if p.active and Role.SECRETARIAT in p.roles]
+        return Recipients(
+            handlers=self.names_by_unit(Role.HANDLER), heads=self.names_by_unit(Role.UNIT_HEAD),
+            secretariat=secretariat, people={h: (p.name, p.unit) for h, p in self.people.items()},
+            unit_names=self.unit_names,
+            mobiles={p.name: p.mobile for p in self.people.values() if p.active and p.mobile},
+        )
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple[Any, ...], Directory]] = {}
+
+
+_MEMO = "coord.directory"
+
+
+def directory(session: Session) -> Directory:
+    """The directory as the session's transaction sees it, rebuilt only when a directory stream moved.
+
+    Checked once per transaction: the write path forgets the memo when the transaction itself writes
+    a directory event.
+    """
+    memo = session.info.get(_MEMO)
+    if memo is not None:
+        return cast(Directory, memo)
+    connection = session.connection()
+    stamp = tuple(connection.execute(_STAMP).one())
+    where = connection.engine.url.render_as_string(hide_password=True)
+    with _lock:
+        cached = _cache.get(where)
+    if cached is not None and cached[0] == stamp:
+        session.info[_MEMO] = cached[1]
+        return cached[1]
+    built = _build(session)
+    with _lock:
+        _cache[where] = (stamp, built)
+    session.info[_MEMO] = built
+    return built
+
+
+def moved(session: Session, stream_types: set[str]) -> None:
+    """The transaction wrote events of these streams: re-read the directory when next asked."""
+    if not stream_types.isdisjoint(DIRECTORY_STREAMS):
+        session.info.pop(_MEMO, None)
+
+
+def forget() -> None:
+    """Drop every cached snapshot (a database restored under the same URL, tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def _build(session: Session) -> Directory:
+    roles: dict[str, set[Role]] = {}
+    for handle, role in session.exec(select(PersonRole.handle, PersonRole.role)).all():
+        roles.setdefault(handle, set()).add(Role(role))
+    people = {
+        p.handle: PersonEntry(p.handle, p.name, p.unit, p.active, frozenset(roles.get(p.handle, ())), p.token_hash,
+                              p.mobile)
+        for p in session.exec(select(Person)).all()
+    }
+    units = {u.code: (u.name, u.active) for u in session.exec(select(Unit)).all()}
+    parts: dict[str, dict[str, set[str]]] = {}
+    for entry in session.exec(select(RosterEntry)).all():
+        parts.setdefault(entry.project, {}).setdefault(entry.part, set()).add(entry.ref)
+    names: dict[str, str] = {}
+    rosters: dict[str, Roster] = {}
+    for code, name, locality, lead_unit in session.exec(
+            select(Project.code, Project.name, Project.locality, Project.lead_unit).order_by(col(Project.code))).all():
+        names[code] = name
+        mine = parts.get(code, {})
+        rosters[code] = Roster(project=code, leaders=frozenset(mine.get("leader", ())),
+                               specialists=frozenset(mine.get("specialist", ())),
+                               units=frozenset({locality, lead_unit, *mine.get("helper", ())}))
+    return Directory(people, units, names, rosters, _calendar(session))
+
+
+def _calendar(session: Session) -> WorkCalendar:
+    from coordination.services.calendar import package_schedules
+
+    schedules = dict(package_schedules())
+    for loaded in session.exec(select(CalendarYear)).all():
+        schedules[loaded.year] = YearSchedule(
+            loaded.year,
+            frozenset(date.fromisoformat(d) for d in json.loads(loaded.holidays)),
+            frozenset(date.fromisoformat(d) for d in json.loads(loaded.workdays)),
+            source="loaded",
+        )
+    overrides = {o.day: o.is_workday for o in session.exec(select(CalendarOverride)).all()}
+    return WorkCalendar(schedules, overrides)
