@@ -43,6 +43,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package (shared helpers) importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 NOW = datetime(2024, 6, 4, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in the district
 SECRETARIAT, SPECIALIST, HANDLER, LEADER = "wang_mishu", "li_zhuanyuan", "zhao_jingban", "chen_fuquzhang"
 ADMIN = "admin"
@@ -272,26 +275,15 @@ def _figures(engine: Any, url: str, problem_ids: list[str], before: dict[str, An
 
 
 def _postgres_database(admin_url: str, name: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
+    from benchmarks.datasets import postgres_database
 
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    return postgres_database(admin_url, name)
 
 
 def _drop_postgres_database(admin_url: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
+    from benchmarks.datasets import drop_postgres_database
 
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_postgres_database(admin_url, name)
 
 
 def main(argv: list[str]) -> int:

@@ -38,7 +38,7 @@ PROJECTS = 20
 def seed(path: Path) -> Any:
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
-    setup = Caller(SYSTEM_HANDLE, NOW, "bench")
+    setup = Caller(SYSTEM_HANDLE, NOW, "bench", scheduled=True)
     directory.bootstrap(UnitOfWork(engine), caller=setup, admin_handle="admin", admin_name="管理员")
     admin = Caller("admin", NOW, "bench")
     for code, name, kind in UNITS:
