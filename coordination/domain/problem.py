@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for
-from coordination.domain.enums import FINISHED_STATES, Action, Difficulty, Level, Role, State
+from coordination.domain.enums import Action, Difficulty, Level, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
 from coordination.domain.labels import bilingual
 from coordination.domain.transitions import TRANSITIONS, Guard, Rule, Scope
@@ -58,7 +58,6 @@ class ProblemFacts:
     reopen_count: int = 0
     resolved_on: date | None = None
     resolved_on_time: bool | None = None
-    light: str | None = None  # the light the sweep last recorded
 
 
 @dataclass(frozen=True)
@@ -216,8 +215,6 @@ def plan(
         changes["state"] = rule.target
     if rule.counts_reopen:
         changes["reopen_count"] = problem.reopen_count + 1
-    if rule.target in FINISHED_STATES and problem.light is not None:
-        changes["light"] = None  # a finished problem shows no light: its last one must not linger
 
     match action:
         case Action.ASSIGN:

@@ -159,7 +159,6 @@ def _facts(row: Problem) -> ProblemFacts:
         reopen_count=row.reopen_count,
         resolved_on=row.resolved_on,
         resolved_on_time=row.resolved_on_time,
-        light=row.light,
     )
 
 

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import text
 
 from coordination.config import DISTRICT_TZ
-from coordination.domain.enums import FINISHED_STATES, Action, Difficulty, Light, State
+from coordination.domain.enums import FINISHED_STATES, Action, Light, State
 from coordination.domain.periods import Cadence, Period, period_containing
 from coordination.domain.workdays import WorkCalendar
 from coordination.services import issues, reports, sweep
 from coordination.services.calendar import package_schedules
-from coordination.services.common import SYSTEM_HANDLE, Caller
 
 CALENDAR = WorkCalendar(package_schedules())
 ASSIGNED_ON = date(2024, 6, 3)  # the fixture's Monday
@@ -182,14 +181,3 @@ def test_the_expected_lights_count_make_up_days_and_skip_holidays() -> None:
     assert expected_light(today, today, State.IN_PROGRESS) is Light.YELLOW
     assert expected_light(today, today - timedelta(days=1), State.IN_PROGRESS) is Light.RED
 
-
-def test_a_finished_problem_keeps_no_light_from_the_sweep(district: Any) -> None:
-    problem = district.raise_problem()
-    district.assign(problem, difficulty=Difficulty.C)
-    later = Caller(SYSTEM_HANDLE, district.now + timedelta(days=14), "flow-run:x", scheduled=True)
-    sweep.sweep(district.uow(), caller=later)
-    assert district.problem_row(problem)["light"] == "red"
-    district.act(district.secretariat, problem, Action.WITHDRAW, reason="企业已自行解决", now=later.now)
-    row = district.problem_row(problem)
-    assert row["state"] == "withdrawn" and row["light"] is None
-    assert '"light":null' in district.events(problem)[-1]["payload"]
