@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.markdown import Markdown
 from rich.table import Table
 
 from coordination.cli.context import AppState, JsonOption, fail, split_codes, state
@@ -233,4 +232,6 @@ def minutes(
     if as_json:
         app_state.emit_json({"meeting": data["id"], "markdown": text, "file": str(out) if out else None})
     elif out is None:
+        from rich.markdown import Markdown  # markdown-it costs 50 ms: only the minutes command pays it
+
         app_state.out.print(Markdown(text) if format_ == "table" else text, soft_wrap=True)

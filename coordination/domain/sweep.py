@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from coordination.domain.enums import Level, Light, State
+from coordination.domain.enums import Action, Level, Light, State
 from coordination.domain.lights import LightThresholds
+from coordination.domain.transitions import TRANSITIONS
 from coordination.domain.workdays import WorkCalendar
 
-# States in which a unit is handling the problem: reminders and escalations apply only here
-# (the transition table lets the system escalate from exactly these states).
-HANDLING_STATES: frozenset[State] = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.ON_AGENDA})
+# States in which a unit is handling the problem: reminders and escalations apply only here. They are
+# the states the transition table lets anyone (the system too) escalate from, read from the table.
+HANDLING_STATES: frozenset[State] = TRANSITIONS[Action.ESCALATE].sources
 
 
 class SweepAction(StrEnum):
