@@ -71,6 +71,24 @@ def activate(ctx: typer.Context, handle: Annotated[str, typer.Argument()], as_js
     _set_active(ctx, handle, True, as_json)
 
 
+@app.command()
+def mobile(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="账号 / handle")],
+    number: Annotated[str | None, typer.Argument(help="手机号；省略则删除 / mobile number; omit to remove")] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """设置钉钉群消息 @ 的手机号（管理员或本人） / set the mobile number robots @ (admin, or the person)."""
+    from coordination.services import directory
+
+    app_state = state(ctx)
+    view = directory.set_person_mobile(app_state.uow(), caller=app_state.caller(), handle=handle, mobile=number)
+    if as_json:
+        app_state.emit_json(view.to_json())
+    else:
+        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+
+
 token_app = typer.Typer(help="个人访问令牌（COORD_REQUIRE_TOKEN 开启时需要） / personal access tokens.",
                         no_args_is_help=True)
 app.add_typer(token_app, name="token")

@@ -210,6 +210,27 @@ def set_person_active(uow: UnitOfWork, *, caller: Caller, handle: str, active: b
         return view
 
 
+def set_person_mobile(uow: UnitOfWork, *, caller: Caller, handle: str, mobile: str | None) -> PersonView:
+    """Record (or, with None, remove) the mobile number robots @ for a person. Admins, or the person."""
+    cleaned = _valid_mobile(mobile)
+    with uow:
+        session = uow.session
+        actor = load_actor(session, caller.handle, caller)
+        if actor.handle != handle:
+            require_role(actor, Role.ADMIN, zh="修改他人的手机号", en="change the mobile number of others")
+        person = session.get(Person, handle)
+        if person is None:
+            raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
+        person.mobile = cleaned
+        session.add(person)
+        append_event(session, stream_type="person", stream_id=handle, action="person_mobile", caller=caller,
+                     changes={"mobile": cleaned})
+        session.flush()
+        view = _person_view(session, person)
+        uow.commit()
+        return view
+
+
 def list_people(uow: UnitOfWork) -> list[PersonView]:
     with uow:
         session = uow.session

@@ -263,3 +263,20 @@ def test_a_mobile_number_that_is_not_one_is_refused(district: Any) -> None:
     with pytest.raises(InvalidInput):
         directory.add_person(district.uow(), caller=district.caller(district.admin), handle="wu_jingban",
                              name="吴经办", unit=district.solving_unit, roles=[Role.HANDLER], mobile="12345")
+
+
+def test_a_person_records_their_own_mobile_and_the_next_notice_carries_it(district: Any) -> None:
+    from coordination.services import directory
+
+    directory.set_person_mobile(district.uow(), caller=district.caller(district.handler), handle=district.handler,
+                                mobile="139-0000-1111")
+    with pytest.raises(NotPermitted):
+        directory.set_person_mobile(district.uow(), caller=district.caller(district.handler),
+                                    handle=district.unit_head, mobile="13900002222")
+    district.assign(district.raise_problem())
+    with district.engine.connect() as conn:
+        [mobiles] = conn.execute(text("SELECT mobiles FROM outbox WHERE kind = 'assignment'")).scalars().all()
+    assert mobiles == '["13900001111"]'
+    removed = directory.set_person_mobile(district.uow(), caller=district.caller(district.admin),
+                                          handle=district.handler, mobile=None)
+    assert removed.mobile is None
