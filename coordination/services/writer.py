@@ -22,6 +22,7 @@ from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from coordination.domain.audit import GENESIS, canonical_plain, to_json_value
@@ -351,6 +352,17 @@ def executemany(connection: Connection, statement: Any, rows: list[dict[str, Any
                     done = seen[raw] = convert(raw)
                 values[index] = done
         params.append(tuple(values) if positional else dict(zip(names, values, strict=True)))
-    # One row: a plain execute, whose rowcount every driver reports exactly.
-    result = connection.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
-    return int(result.rowcount)
+    # Straight on the driver's cursor, in the connection's transaction; errors are translated as
+    # SQLAlchemy would (IntegrityError, OperationalError), so callers see the usual conflicts.
+    dbapi = dialect.loaded_dbapi
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if len(params) == 1:  # one row: a plain execute, whose rowcount every driver reports exactly
+            cursor.execute(sql, params[0])
+        else:
+            cursor.executemany(sql, params)
+        return int(cursor.rowcount)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=dialect) from exc
+    finally:
+        cursor.close()
