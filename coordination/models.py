@@ -64,7 +64,7 @@ class Project(SQLModel, table=True):
     locality: str = Field(foreign_key="unit.code", max_length=40)
     lead_unit: str = Field(foreign_key="unit.code", max_length=40)
     active: bool = True
-    # Investment (DESIGN.md section 6). Money is whole 元 in integers: exact on every back end.
+    # Investment. Money is whole 元 in integers: exact on every back end.
     kind: str | None = Field(default=None, max_length=20)  # industry | livelihood | infrastructure
     total_investment_yuan: int | None = Field(default=None, sa_type=BigInteger)
     planned_start: date | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from coordination.cli.context import JsonOption, state
+from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.enums import Role
 from coordination.render import terminal
 
@@ -29,10 +29,7 @@ def add(
     app_state = state(ctx)
     view = directory.add_person(app_state.uow(), caller=app_state.caller(), handle=handle, name=name,
                                 unit=unit, roles=role, mobile=mobile)
-    if as_json:
-        app_state.emit_json(view.to_json())
-    else:
-        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+    _show(app_state, view.to_json(), as_json)
 
 
 @app.command("list")
@@ -48,15 +45,19 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         app_state.out.print(terminal.people_table(rows, app_state.lang))
 
 
+def _show(app_state: AppState, person: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        app_state.emit_json(person)
+    else:
+        app_state.out.print(terminal.people_table([person], app_state.lang))
+
+
 def _set_active(ctx: typer.Context, handle: str, active: bool, as_json: bool) -> None:
     from coordination.services import directory
 
     app_state = state(ctx)
     view = directory.set_person_active(app_state.uow(), caller=app_state.caller(), handle=handle, active=active)
-    if as_json:
-        app_state.emit_json(view.to_json())
-    else:
-        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+    _show(app_state, view.to_json(), as_json)
 
 
 @app.command()
@@ -83,10 +84,7 @@ def mobile(
 
     app_state = state(ctx)
     view = directory.set_person_mobile(app_state.uow(), caller=app_state.caller(), handle=handle, mobile=number)
-    if as_json:
-        app_state.emit_json(view.to_json())
-    else:
-        app_state.out.print(terminal.people_table([view.to_json()], app_state.lang))
+    _show(app_state, view.to_json(), as_json)
 
 
 token_app = typer.Typer(help="个人访问令牌（COORD_REQUIRE_TOKEN 开启时需要） / personal access tokens.",

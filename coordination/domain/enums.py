@@ -17,7 +17,7 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# A problem "in hand" is any state but these (DESIGN.md section 7).
+# A problem "in hand" is any state but these.
 FINISHED_STATES: frozenset[State] = frozenset({State.CLOSED, State.CLOSED_EXPLAINED, State.WITHDRAWN})
 OPEN_STATES: frozenset[State] = frozenset(State) - FINISHED_STATES
 
@@ -102,7 +102,7 @@ class ProjectKind(StrEnum):
     INFRASTRUCTURE = "infrastructure"
 
 
-# Categories of problems (DESIGN.md section 3): Chinese keys, English aliases accepted on input.
+# Categories of problems: Chinese keys, English aliases accepted on input.
 CATEGORIES: tuple[str, ...] = (
     "立项", "用地", "规划", "林地", "环评", "能评", "施工许可", "征地拆迁",
     "配套", "资金", "入统", "安全", "文物", "用工", "政策兑现", "其他",

@@ -1,4 +1,4 @@
-"""Report arithmetic: the figures of DESIGN.md section 7, computed from plain facts."""
+"""Report arithmetic: the figures the reports define, computed from plain facts."""
 
 from __future__ import annotations
 

@@ -213,18 +213,27 @@ def set_person_active(uow: UnitOfWork, *, caller: Caller, handle: str, active: b
 def set_person_mobile(uow: UnitOfWork, *, caller: Caller, handle: str, mobile: str | None) -> PersonView:
     """Record (or, with None, remove) the mobile number robots @ for a person. Admins, or the person."""
     cleaned = _valid_mobile(mobile)
+    return _change_own_or_as_admin(uow, caller=caller, handle=handle, zh="修改他人的手机号",
+                                   en="change the mobile number of others", values={"mobile": cleaned},
+                                   action="person_mobile", recorded={"mobile": cleaned})
+
+
+def _change_own_or_as_admin(uow: UnitOfWork, *, caller: Caller, handle: str, zh: str, en: str,
+                            values: dict[str, Any], action: str, recorded: dict[str, Any]) -> PersonView:
+    """Change fields of one person, which they may do for themselves and an admin for anyone; audited."""
     with uow:
         session = uow.session
         actor = load_actor(session, caller.handle, caller)
         if actor.handle != handle:
-            require_role(actor, Role.ADMIN, zh="修改他人的手机号", en="change the mobile number of others")
+            require_role(actor, Role.ADMIN, zh=zh, en=en)
         person = session.get(Person, handle)
         if person is None:
             raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
-        person.mobile = cleaned
+        for name, value in values.items():
+            setattr(person, name, value)
         session.add(person)
-        append_event(session, stream_type="person", stream_id=handle, action="person_mobile", caller=caller,
-                     changes={"mobile": cleaned})
+        append_event(session, stream_type="person", stream_id=handle, action=action, caller=caller,
+                     changes=recorded)
         session.flush()
         view = _person_view(session, person)
         uow.commit()
@@ -261,7 +270,7 @@ class ProjectView:
 
 @dataclass(frozen=True)
 class InvestmentDetails:
-    """A project's investment facts (DESIGN.md section 6); money in whole 元."""
+    """A project's investment facts; money in whole 元."""
 
     kind: ProjectKind | None = None
     total_investment_yuan: int | None = None
@@ -519,20 +528,7 @@ def revoke_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> PersonView:
 
 
 def _set_token(uow: UnitOfWork, *, caller: Caller, handle: str, digest: str | None) -> PersonView:
-    with uow:
-        session = uow.session
-        actor = load_actor(session, caller.handle, caller)
-        if actor.handle != handle:
-            require_role(actor, Role.ADMIN, zh="管理他人的令牌", en="manage the tokens of others")
-        person = session.get(Person, handle)
-        if person is None:
-            raise NotFound(f"人员 {handle} 不存在", f"person {handle} not found")
-        person.token_hash = digest
-        session.add(person)
-        append_event(session, stream_type="person", stream_id=handle,
-                     action="token_create" if digest else "token_revoke", caller=caller,
-                     changes={"token": "issued" if digest else "revoked"})
-        session.flush()
-        view = _person_view(session, person)
-        uow.commit()
-        return view
+    return _change_own_or_as_admin(uow, caller=caller, handle=handle, zh="管理他人的令牌",
+                                   en="manage the tokens of others", values={"token_hash": digest},
+                                   action="token_create" if digest else "token_revoke",
+                                   recorded={"token": "issued" if digest else "revoked"})
