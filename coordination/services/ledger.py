@@ -82,7 +82,7 @@ from coordination.models import (
     RoutingRule,
     Unit,
 )
-from coordination.services import directory, issues, projects
+from coordination.services import directory, issues, problem_changes, projects
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
 from coordination.services.writer import FactsAfter, Journal
@@ -778,7 +778,7 @@ class _Planner:
 
     def _roster(self, code: str) -> Roster:
         if code not in self.rosters:
-            self.rosters[code] = issues.load_roster(self.session, code)
+            self.rosters[code] = problem_changes.load_roster(self.session, code)
         return self.rosters[code]
 
     # ---- problems ----------------------------------------------------------------------------
@@ -996,7 +996,7 @@ def _write(
                                  locality=new.locality, lead_unit=new.lead_unit, leaders=new.leaders,
                                  helpers=new.helpers, specialists=new.specialists, details=new.details)
     session.flush()
-    journal = issues.journal_for(session, caller)
+    journal = problem_changes.journal_for(session, caller)
     for code, (_row, changes) in work.project_changes.items():
         project = session.get(Project, code)
         assert project is not None
@@ -1024,7 +1024,8 @@ def _write(
     raised = _raise_all(session, caller, work.new_problems, journal, progress)
     assigned = [pid for pid, item in zip(raised, work.new_problems, strict=True) if item.assign is not None]
     for assignment in work.assignments:
-        issues.record_change(journal, assignment.problem, Action.ASSIGN, assignment.changes, reason=ASSIGN_REASON)
+        problem_changes.record_change(journal, assignment.problem, Action.ASSIGN, assignment.changes,
+                                      reason=ASSIGN_REASON)
         assigned.append(assignment.problem.id)
     count = len(journal.events) + len(work.new_projects)
     journal.write()
@@ -1052,13 +1053,13 @@ def _raise_all(session: Session, caller: Caller, new: list[_NewProblem], journal
         problem_id = f"Q-{year}-{first + offset:04d}"
         ids.append(problem_id)
         fields = {"id": problem_id, **item.fields, "version": 1}
-        journal.new_stream(issues.PROBLEM_STREAM, problem_id)
-        journal.event(issues.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, seq=1,
+        journal.new_stream(problem_changes.PROBLEM_STREAM, problem_id)
+        journal.event(problem_changes.PROBLEM_STREAM, problem_id, Action.RAISE.value, fields, seq=1,
                       to_state=State.SUBMITTED.value, facts=FactsAfter(1, None, None, None))
-        values = {**_PROBLEM_DEFAULTS, **issues.db_values(fields)}
-        journal.insert_row(issues.PROBLEM_TABLE, values)
+        values = {**_PROBLEM_DEFAULTS, **problem_changes.db_values(fields)}
+        journal.insert_row(problem_changes.PROBLEM_TABLE, values)
         if item.assign is not None:  # assigned as `issue assign` would: the journal updates the new row after it
-            issues.record_change(journal, cast(Problem, SimpleNamespace(**values)), Action.ASSIGN, item.assign,
+            problem_changes.record_change(journal, cast(Problem, SimpleNamespace(**values)), Action.ASSIGN, item.assign,
                                  reason=ASSIGN_REASON)
         if progress and (offset + 1) % _REPORT_EVERY == 0:
             progress("write", offset + 1, len(new))

@@ -42,7 +42,7 @@ from coordination.models import (
     Sequence,
     Unit,
 )
-from coordination.services import issues, outbox
+from coordination.services import issues, outbox, problem_changes
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
 from coordination.services.writer import Journal, append_event
@@ -328,7 +328,7 @@ def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_i
                 raise Conflict(f"问题 {problem.id} 当前为{state_zh}，未提级待会办，不能列入议程",
                                f"{problem.id} is {state_en}, not waiting for a meeting")
             check_linked_project(meeting.id, MeetingKind(meeting.kind), _chair(session, meeting), problem.id,
-                                 issues.load_roster(session, problem.project))
+                                 problem_changes.load_roster(session, problem.project))
             last = session.exec(select(func.max(AgendaItem.position)).where(AgendaItem.meeting == meeting.id)).one()
             session.add(AgendaItem(meeting=meeting.id, problem=problem.id, position=(last or 0) + 1))
         else:
@@ -371,7 +371,7 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
             raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
                            f"{problem.id} is not on the agenda of {meeting.id}")
         check_chair_authority(meeting.id, MeetingKind(meeting.kind), decision.outcome, _chair(session, meeting),
-                              _facts(problem), issues.load_roster(session, problem.project))
+                              _facts(problem), problem_changes.load_roster(session, problem.project))
         for code in (decision.unit, *decision.co_units):
             if code and session.get(Unit, code) is None:
                 raise NotFound(f"单位 {code} 不存在", f"unit {code} not found")
@@ -412,7 +412,7 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
                 continue
             try:  # again: the roster or the chair's roles may have changed since the decision was recorded
                 check_chair_authority(meeting.id, MeetingKind(meeting.kind), outcome, chair, facts,
-                                      issues.load_roster(session, problem.project))
+                                      problem_changes.load_roster(session, problem.project))
             except NotPermitted as refused:
                 beyond.append(refused)
         if moved:
@@ -438,7 +438,7 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         origin_caller = replace(caller, origin=f"meeting:{meeting.id}")
         applied: list[str] = []
         # Every decision in one batch of the write path: each unit hears of its 议定事项 in one message.
-        journal = issues.journal_for(session, origin_caller, batch_key=f"meeting:{meeting.id}")
+        journal = problem_changes.journal_for(session, origin_caller, batch_key=f"meeting:{meeting.id}")
         for decision in decisions:
             outcome = Outcome(decision.outcome)
             inputs = ActionInput(reason=decision.text, unit=decision.lead_unit,
