@@ -61,6 +61,26 @@ def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def open_database(url: str) -> Engine:
+    """An engine on a database whose schema this coord can use; a clear error otherwise."""
+    from coordination.domain.errors import InvalidInput
+
+    engine = make_engine(url)
+    revision = stored_revision(engine)
+    if revision == HEAD_REVISION:
+        return engine
+    if revision is None and not schema_exists(engine):
+        raise InvalidInput(
+            f"数据库 {url} 尚未初始化：请先运行 coord init（或 coord demo）",
+            f"database {url} is not initialised: run coord init (or coord demo) first",
+        )
+    raise InvalidInput(
+        f"数据库结构版本为 {revision or '（迁移前）'}，本版 coord 需要 {HEAD_REVISION}：请先运行 coord db upgrade",
+        f"the database schema is at {revision or '(pre-migration)'}, this coord needs {HEAD_REVISION}: "
+        "run coord db upgrade",
+    )
+
+
 def create_schema(engine: Engine) -> None:
     """Create or upgrade the schema to the newest revision (the migrations, never create_all)."""
     upgrade(engine)
@@ -68,7 +88,7 @@ def create_schema(engine: Engine) -> None:
 
 # The newest migration; a test keeps it equal to the migrations' head. Commands compare the
 # database's revision with it in one cheap query, without importing Alembic.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def schema_exists(engine: Engine) -> bool:

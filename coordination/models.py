@@ -48,6 +48,7 @@ class Person(SQLModel, table=True):
     active: bool = True
     token_hash: str | None = Field(default=None, max_length=64)
     mobile: str | None = Field(default=None, max_length=20)  # DingTalk messages @ it
+    password_hash: str | None = Field(default=None, max_length=255)  # argon2id, for signing in to coord web
 
 
 class PersonRole(SQLModel, table=True):
@@ -317,3 +318,32 @@ class ProjectProgress(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     recorded_by: str = Field(max_length=40)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random key, the table only its SHA-256."""
+
+    __tablename__ = "web_session"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    handle: str = Field(foreign_key="person.handle", max_length=40, index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # signed out or revoked
+    remote: str | None = Field(default=None, max_length=60)
+
+
+class Refusal(SQLModel, table=True):
+    """A request the server turned away: bad token or password, a locked account, not permitted, bad CSRF."""
+
+    __table_args__ = (Index("ix_refusal_handle_kind_at", "handle", "kind", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    kind: str = Field(max_length=20)  # bad_token | bad_password | locked | not_permitted | csrf
+    handle: str | None = Field(default=None, max_length=40)  # who was claimed or signed in
+    method: str = Field(max_length=10)
+    path: str = Field(max_length=300)
+    remote: str | None = Field(default=None, max_length=60)
+    detail: str = Field(default="", max_length=500)

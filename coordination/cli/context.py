@@ -44,22 +44,9 @@ class AppState:
 
     @cached_property
     def engine(self) -> Engine:
-        from coordination.db import HEAD_REVISION, make_engine, schema_exists, stored_revision
+        from coordination.db import open_database
 
-        engine = make_engine(self.url)
-        revision = stored_revision(engine)
-        if revision == HEAD_REVISION:
-            return engine
-        if revision is None and not schema_exists(engine):
-            raise InvalidInput(
-                f"数据库 {self.url} 尚未初始化：请先运行 coord init（或 coord demo）",
-                f"database {self.url} is not initialised: run coord init (or coord demo) first",
-            )
-        raise InvalidInput(
-            f"数据库结构版本为 {revision or '（迁移前）'}，本版 coord 需要 {HEAD_REVISION}：请先运行 coord db upgrade",
-            f"the database schema is at {revision or '(pre-migration)'}, this coord needs {HEAD_REVISION}: "
-            "run coord db upgrade",
-        )
+        return open_database(self.url)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         from coordination.uow import UnitOfWork

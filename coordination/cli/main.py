@@ -10,7 +10,21 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from coordination.cli import audit, calendar, db, issue, ledger, meeting, people, project, queue, report, setup, sweep
+from coordination.cli import (
+    audit,
+    calendar,
+    db,
+    issue,
+    ledger,
+    meeting,
+    people,
+    project,
+    queue,
+    report,
+    setup,
+    sweep,
+    web,
+)
 from coordination.cli.context import AppState, state
 from coordination.domain.errors import CoordError
 
@@ -121,6 +135,7 @@ app.add_typer(calendar.app, name="calendar")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(db.app, name="db")
+app.add_typer(web.app, name="web")
 
 
 def run() -> None:

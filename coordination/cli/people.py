@@ -87,7 +87,47 @@ def mobile(
     _show(app_state, view.to_json(), as_json)
 
 
-token_app = typer.Typer(help="个人访问令牌（COORD_REQUIRE_TOKEN 开启时需要） / personal access tokens.",
+@app.command()
+def password(
+    ctx: typer.Context,
+    handle: Annotated[str, typer.Argument(help="人员账号 / handle")],
+    as_json: bool = JsonOption,
+) -> None:
+    """设置登录网页的密码（管理员或本人；非终端时从标准输入读取） / set the password for coord web.
+
+    At a terminal it is asked twice, hidden; otherwise the first line of standard input is the password
+    (e.g. `printf '%s\\n' "$PASSWORD" | coord person password li.zhuanyuan`).
+    """
+    import sys
+
+    from coordination.services import access
+
+    app_state = state(ctx)
+    caller = app_state.caller()
+    if sys.stdin.isatty():
+        secret = typer.prompt(app_state.t("新密码", "New password"), hide_input=True,
+                              confirmation_prompt=app_state.t("再输入一次", "Repeat it"))
+    else:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    view = access.set_password(app_state.uow(), caller=caller, handle=handle, password=secret)
+    if as_json:
+        app_state.emit_json({**view.to_json(), "password": "set"})
+    else:
+        app_state.note(app_state.t(f"已设置 {handle} 的登录密码", f"password set for {handle}"))
+
+
+@app.command()
+def signout(ctx: typer.Context, handle: Annotated[str, typer.Argument(help="人员账号 / handle")]) -> None:
+    """让此人在所有浏览器上退出登录（管理员或本人） / end every web session of a person."""
+    from coordination.services import access
+
+    app_state = state(ctx)
+    ended = access.end_sessions(app_state.uow(), caller=app_state.caller(), handle=handle)
+    app_state.note(app_state.t(f"已结束 {handle} 的 {ended} 个登录会话", f"ended {ended} sessions of {handle}"))
+
+
+token_app = typer.Typer(help="个人访问令牌：调用 coord web 的 API（Authorization: Bearer） / personal access tokens "
+                        "for the web API.",
                         no_args_is_help=True)
 app.add_typer(token_app, name="token")
 

@@ -39,3 +39,7 @@ class Conflict(CoordError):
     """The transition is not allowed now, or someone else changed the record first."""
 
     exit_code = 5
+
+
+class StaleVersion(Conflict):
+    """The record moved on since the caller read it (HTTP 412 when the caller named a version)."""

@@ -130,6 +130,27 @@ def authorize(action: Action, actor: Actor, problem: ProblemFacts | None, roster
     )
 
 
+def available_actions(
+    actor: Actor, problem: ProblemFacts, roster: Roster, *, today: date, calendar: WorkCalendar
+) -> list[Action]:
+    """The actions `actor` may take on `problem` now, in the table's order: role, scope, state and guards.
+
+    Actions taken only through a process (a meeting's decision, the calendar's recompute) are left out:
+    nobody takes them directly. What the page offers is what the server would accept.
+    """
+    offered: list[Action] = []
+    for action, rule in TRANSITIONS.items():
+        if action is Action.RAISE or rule.taken_by is not None:
+            continue
+        try:
+            authorize(action, actor, problem, roster)
+            _check_guards(rule, actor, problem, today, calendar)
+        except (NotPermitted, Conflict):
+            continue
+        offered.append(action)
+    return offered
+
+
 def require_allowed_state(action: Action, problem: ProblemFacts) -> None:
     """Conflict unless the transition table allows `action` from the problem's state."""
     if not TRANSITIONS[action].allows_from(problem.state):

@@ -213,12 +213,12 @@ def set_person_active(uow: UnitOfWork, *, caller: Caller, handle: str, active: b
 def set_person_mobile(uow: UnitOfWork, *, caller: Caller, handle: str, mobile: str | None) -> PersonView:
     """Record (or, with None, remove) the mobile number robots @ for a person. Admins, or the person."""
     cleaned = _valid_mobile(mobile)
-    return _change_own_or_as_admin(uow, caller=caller, handle=handle, zh="修改他人的手机号",
+    return change_own_or_as_admin(uow, caller=caller, handle=handle, zh="修改他人的手机号",
                                    en="change the mobile number of others", values={"mobile": cleaned},
                                    action="person_mobile", recorded={"mobile": cleaned})
 
 
-def _change_own_or_as_admin(uow: UnitOfWork, *, caller: Caller, handle: str, zh: str, en: str,
+def change_own_or_as_admin(uow: UnitOfWork, *, caller: Caller, handle: str, zh: str, en: str,
                             values: dict[str, Any], action: str, recorded: dict[str, Any]) -> PersonView:
     """Change fields of one person, which they may do for themselves and an admin for anyone; audited."""
     with uow:
@@ -528,7 +528,7 @@ def revoke_token(uow: UnitOfWork, *, caller: Caller, handle: str) -> PersonView:
 
 
 def _set_token(uow: UnitOfWork, *, caller: Caller, handle: str, digest: str | None) -> PersonView:
-    return _change_own_or_as_admin(uow, caller=caller, handle=handle, zh="管理他人的令牌",
+    return change_own_or_as_admin(uow, caller=caller, handle=handle, zh="管理他人的令牌",
                                    en="manage the tokens of others", values={"token_hash": digest},
                                    action="token_create" if digest else "token_revoke",
                                    recorded={"token": "issued" if digest else "revoked"})

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, Table, and_, bindparam, case, func, insert, null, update
+from sqlalchemy import Boolean, ColumnElement, Table, and_, bindparam, case, func, insert, null, or_, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -22,13 +22,14 @@ from coordination.domain.enums import (
     State,
     parse_category,
 )
-from coordination.domain.errors import Conflict, InvalidInput
+from coordination.domain.errors import Conflict, InvalidInput, StaleVersion
 from coordination.domain.lights import LightThresholds
 from coordination.domain.problem import (
     ActionInput,
     Actor,
     ProblemFacts,
     authorize,
+    available_actions,
     new_problem,
     plan,
     require_allowed_state,
@@ -57,6 +58,7 @@ from coordination.services.problem_changes import (
     problem_facts as _facts,
 )
 from coordination.services.snapshot import directory
+from coordination.services.visibility import Viewer, narrowed
 from coordination.services.writer import Journal
 from coordination.uow import UnitOfWork
 
@@ -115,9 +117,13 @@ class EventView:
 class ProblemDetail:
     problem: ProblemView
     timeline: list[EventView]
+    actions: list[Action] | None = None  # what the asking person may do now (None: not asked)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.problem.to_json(), "timeline": [e.to_json() for e in self.timeline]}
+        shown = {**self.problem.to_json(), "timeline": [e.to_json() for e in self.timeline]}
+        if self.actions is not None:
+            shown["actions"] = [a.value for a in self.actions]
+        return shown
 
 
 def row_json(row: Problem) -> dict[str, Any]:
@@ -214,8 +220,12 @@ def act(
     action: Action,
     inputs: ActionInput | None = None,
     expected_version: int | None = None,
+    viewer: Viewer | None = None,
 ) -> ProblemView:
-    """Take one action of the transition table on one problem, in one transaction."""
+    """Take one action of the transition table on one problem, in one transaction.
+
+    With a `viewer` (the web server), a problem they may not see is NotFound before anything else.
+    """
     inputs = inputs or ActionInput()
     if action is Action.RAISE:
         raise InvalidInput("请用 raise_problem 上报问题", "use raise_problem to raise a problem")
@@ -231,8 +241,10 @@ def act(
             actor = load_actor(session, caller.handle, caller)
             snapshot = directory(session)
             row = _get_row(session, problem_id, lock=True)
+            if viewer is not None:
+                viewer.require(row_json(row))
             if expected_version is not None and expected_version != row.version:
-                raise Conflict(
+                raise StaleVersion(
                     f"问题 {row.id} 已更新到第 {row.version} 版（你看到的是第 {expected_version} 版），请刷新后重试",
                     f"{row.id} is at version {row.version}, you saw {expected_version}; reload and try again",
                 )
@@ -351,33 +363,66 @@ class ProblemFilter:
     category: str | None = None
     light: Light | None = None
     open_only: bool = False
+    q: str | None = None  # words in the title, or a problem's number
     limit: int = 500
+    offset: int = 0
 
 
-def list_problems(uow: UnitOfWork, *, today: date, filters: ProblemFilter | None = None) -> list[ProblemView]:
-    """Problems matching the filters, newest first."""
+@dataclass(frozen=True)
+class ProblemPage:
+    items: list[ProblemView]
+    total: int
+
+
+def _filtered(session: Session, filters: ProblemFilter, lights: LightThresholds,
+              viewer: Viewer | None) -> Any:
+    query = narrowed(select(Problem), viewer)
+    if filters.state is not None:
+        query = query.where(Problem.state == filters.state.value)
+    if filters.open_only:
+        query = query.where(col(Problem.state).in_([s.value for s in OPEN_STATES]))
+    if filters.project:
+        query = query.where(Problem.project == filters.project)
+    if filters.unit:
+        query = query.where(Problem.lead_unit == filters.unit)
+    if filters.level is not None:
+        query = query.where(Problem.level == int(filters.level))
+    if filters.category:
+        query = query.where(Problem.category == parse_category(filters.category))
+    if filters.light is not None:
+        query = query.where(light_conditions(lights)[filters.light])
+    words = (filters.q or "").strip()
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(col(Problem.title).like(pattern, escape="\\"),
+                                func.upper(col(Problem.id)) == words.upper()))
+    return query
+
+
+def list_problems(uow: UnitOfWork, *, today: date, filters: ProblemFilter | None = None,
+                  viewer: Viewer | None = None) -> list[ProblemView]:
+    """Problems matching the filters, newest first (`viewer`: only those they see)."""
+    return problem_page(uow, today=today, filters=filters, viewer=viewer, count=False).items
+
+
+def problem_page(uow: UnitOfWork, *, today: date, filters: ProblemFilter | None = None,
+                 viewer: Viewer | None = None, count: bool = True) -> ProblemPage:
+    """One page of the problems matching the filters, newest first, and how many match in all."""
     filters = filters or ProblemFilter()
+    if filters.limit < 1 or filters.offset < 0:
+        raise InvalidInput("条数至少为 1，起点不能为负", "limit must be at least 1 and offset not negative")
     with uow:
         session = uow.session
-        query = select(Problem)
-        if filters.state is not None:
-            query = query.where(Problem.state == filters.state.value)
-        if filters.open_only:
-            query = query.where(col(Problem.state).in_([s.value for s in OPEN_STATES]))
-        if filters.project:
-            query = query.where(Problem.project == filters.project)
-        if filters.unit:
-            query = query.where(Problem.lead_unit == filters.unit)
-        if filters.level is not None:
-            query = query.where(Problem.level == int(filters.level))
-        if filters.category:
-            query = query.where(Problem.category == parse_category(filters.category))
         calendar = work_calendar(session)
         lights = LightThresholds.on(today, calendar)
-        if filters.light is not None:
-            query = query.where(light_conditions(lights)[filters.light])
-        query = query.order_by(col(Problem.raised_on).desc(), col(Problem.id).desc()).limit(filters.limit)
-        return [_view(row, calendar, today, lights) for row in session.exec(query).all()]
+        query = _filtered(session, filters, lights, viewer)
+        total = -1
+        if count:
+            total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+        query = (query.order_by(col(Problem.raised_on).desc(), col(Problem.id).desc())
+                 .offset(filters.offset).limit(filters.limit))
+        items = [_view(row, calendar, today, lights) for row in session.exec(query).all()]
+        return ProblemPage(items, total if count else len(items))
 
 
 def light_conditions(
@@ -414,19 +459,30 @@ def light_expression(
     return case(*((condition, light.value) for light, condition in conditions.items()), else_=null())
 
 
-def show_problem(uow: UnitOfWork, *, problem_id: str, today: date) -> ProblemDetail:
-    """One problem with its full timeline."""
+def show_problem(uow: UnitOfWork, *, problem_id: str, today: date, viewer: Viewer | None = None) -> ProblemDetail:
+    """One problem with its full timeline.
+
+    With a `viewer`: NotFound unless they see it, and the actions they may take on it now.
+    """
     with uow:
         session = uow.session
         row = _get_row(session, problem_id)
         calendar = work_calendar(session)
-        return ProblemDetail(_view(row, calendar, today), _events(session, row.id))
+        actions = None
+        if viewer is not None:
+            viewer.require(row_json(row))
+            snapshot = directory(session)
+            actions = available_actions(snapshot.actor(viewer.handle), _facts(row), snapshot.roster(row.project),
+                                        today=today, calendar=calendar)
+        return ProblemDetail(_view(row, calendar, today), _events(session, row.id), actions)
 
 
-def history(uow: UnitOfWork, *, problem_id: str) -> list[EventView]:
+def history(uow: UnitOfWork, *, problem_id: str, viewer: Viewer | None = None) -> list[EventView]:
     """The audit events of one problem, oldest first."""
     with uow:
         row = _get_row(uow.session, problem_id)
+        if viewer is not None:
+            viewer.require(row_json(row))
         return _events(uow.session, row.id)
 
 
@@ -508,6 +564,7 @@ def escalation_queue(
     filters: QueueFilter | None = None,
     limit: int | None = QUEUE_PAGE_SIZE,
     offset: int = 0,
+    viewer: Viewer | None = None,
 ) -> QueuePage:
     """Escalated open problems (L2 and above), most urgent first, one page of them (`limit` None: all).
 
@@ -520,6 +577,9 @@ def escalation_queue(
     if offset < 0:
         raise InvalidInput("页码从 1 开始", "pages start at 1")
     conditions = _queue_conditions(filters or QueueFilter())
+    seen = viewer.condition() if viewer is not None else None
+    if seen is not None:
+        conditions.append(seen)
     due, level, pid = col(Problem.due_date), col(Problem.level), col(Problem.id)
     with uow:
         session = uow.session
@@ -552,17 +612,20 @@ def urgency_key(view: ProblemView) -> tuple[int, str, int, str]:
     return (0 if due else 1, due or "9999-12-31", -int(view.record["level"]), view.id)
 
 
-def count_problems(uow: UnitOfWork) -> dict[str, int]:
+def count_problems(uow: UnitOfWork, *, viewer: Viewer | None = None) -> dict[str, int]:
     with uow:
-        rows = uow.session.exec(select(Problem.state, func.count()).group_by(Problem.state)).all()
+        query = narrowed(select(Problem.state, func.count()), viewer).group_by(Problem.state)
+        rows = uow.session.exec(query).all()
         return {state: count for state, count in rows}
 
 
-def count_lights(uow: UnitOfWork, *, today: date) -> dict[str, int]:
+def count_lights(uow: UnitOfWork, *, today: date, viewer: Viewer | None = None) -> dict[str, int]:
     """How many open problems show each light today: one statement, a due-date range count per light."""
+    seen = viewer.condition() if viewer is not None else None
     with uow:
         conditions = light_conditions(LightThresholds.on(today, work_calendar(uow.session)))
-        counts = [select(func.count()).select_from(Problem).where(condition).scalar_subquery()
+        counts = [select(func.count()).select_from(Problem)
+                  .where(condition, *(() if seen is None else (seen,))).scalar_subquery()
                   for condition in conditions.values()]
         found = uow.session.exec(select(*counts)).one()
         return {light.value: int(count) for light, count in zip(conditions, found, strict=True)}

@@ -45,6 +45,7 @@ from coordination.models import (
 from coordination.services import issues, outbox, problem_changes
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
+from coordination.services.visibility import Viewer
 from coordination.services.writer import Journal, append_event
 from coordination.uow import UnitOfWork
 
@@ -457,13 +458,14 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
 # ---- read side -----------------------------------------------------------------------------
 
 
-def show_meeting(uow: UnitOfWork, *, meeting_id: str, today: date) -> MeetingView:
+def show_meeting(uow: UnitOfWork, *, meeting_id: str, today: date, viewer: Viewer | None = None) -> MeetingView:
     with uow:
         return _view(uow.session, _get(uow.session, meeting_id), today)
 
 
 def list_meetings(uow: UnitOfWork, *, today: date, kind: MeetingKind | None = None,
-                  state: MeetingState | None = None, year: int | None = None) -> list[MeetingView]:
+                  state: MeetingState | None = None, year: int | None = None,
+                  viewer: Viewer | None = None) -> list[MeetingView]:
     with uow:
         session = uow.session
         query = select(Meeting)

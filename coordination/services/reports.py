@@ -44,6 +44,7 @@ from coordination.domain.reports import (
 from coordination.domain.workdays import WorkCalendar
 from coordination.services.calendar import work_calendar
 from coordination.services.settings import PROJECT_RED, PROJECT_YELLOW
+from coordination.services.visibility import Viewer
 from coordination.uow import UnitOfWork
 
 EVENT: Table = SQLModel.metadata.tables["audit_event"]
@@ -712,8 +713,11 @@ def _ranking(section: ProblemSection) -> list[dict[str, Any]]:
     return [{"rank": i, **s.to_json()} for i, s in enumerate(ranked, start=1)]
 
 
-def build(uow: UnitOfWork, *, cadence: Cadence, period: Period) -> Report:
-    """Compute one report for `period`, as of the period's last instant."""
+def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer | None = None) -> Report:
+    """Compute one report for `period`, as of the period's last instant.
+
+    With a `viewer`, the problems in it are those they see (the district's report when they see all).
+    """
     with uow:
         connection = uow.session.connection()
         context = _Context(connection, work_calendar(uow.session), instant(period.last + timedelta(days=1)))

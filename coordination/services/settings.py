@@ -28,6 +28,9 @@ PROJECT_RED = "projects.red_points"
 REPORTS_FOLDER = "reports.folder"
 OUTBOX_MAX_AGE = "outbox.max_age_hours"
 DEFAULT_OUTBOX_MAX_AGE_HOURS = 168  # a week: older news is stale in a group chat
+WEB_BASE_URL = "web.base_url"
+WEB_OPEN_READS = "web.open_reads"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 KNOWN_KEYS: dict[str, str] = {
     **{key: f"sweep: {name.replace('_', ' ')}" for key, name in SETTING_KEYS.items()},
@@ -37,6 +40,10 @@ KNOWN_KEYS: dict[str, str] = {
     PROJECT_RED: "projects: points behind 序时进度 beyond which a project shows red (default 30)",
     REPORTS_FOLDER: "reports: folder the scheduled report flows write their files to",
     OUTBOX_MAX_AGE: "outbox: hours after which an unsent message expires instead of being sent (default 168)",
+    WEB_BASE_URL: "web: the address people open coord web at (e.g. https://coord.example.gov.cn); robot "
+                  "messages link to a problem's page under it",
+    WEB_OPEN_READS: "web: true lets every signed-in person read every problem (default false: each sees "
+                    "their unit's, projects' and own)",
 }
 
 
@@ -90,6 +97,13 @@ def _validated(session: Session, key: str, value: str) -> str:
         if not 0 < points <= 100:
             raise InvalidInput(f"{key} 必须在 0 到 100 之间", f"{key} must be between 0 and 100")
         return format(points.normalize(), "f")
+    if key == WEB_BASE_URL:
+        return _base_url(value)
+    if key == WEB_OPEN_READS:
+        lowered = value.lower()
+        if lowered not in _TRUE + _FALSE:
+            raise InvalidInput(f"{key} 只能是 true 或 false", f"{key} must be true or false")
+        return "true" if lowered in _TRUE else "false"
     if key == REPORTS_FOLDER and not value:
         raise InvalidInput("报告目录不能为空", "the reports folder must not be empty")
     if key == AUTO_ASSIGN_AS and value:
@@ -98,6 +112,24 @@ def _validated(session: Session, key: str, value: str) -> str:
             raise InvalidInput(f"{value} 不是专班办公室人员，不能以其名义交办",
                                f"{value} is not in the secretariat and cannot assign")
     return value
+
+
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(f"web.base_url 须是 http(s) 地址，如 https://coord.example.gov.cn（收到 {value}）",
+                           f"web.base_url must be an http(s) address such as https://coord.example.gov.cn "
+                           f"(got {value})")
+    return value.rstrip("/")
+
+
+def web_base_url(session: Session) -> str | None:
+    """Where coord web is reached, without a trailing slash; None when not set."""
+    return _values(session).get(WEB_BASE_URL) or None
 
 
 def set_setting(uow: UnitOfWork, *, caller: Caller, key: str, value: str) -> dict[str, str]:
@@ -127,6 +159,8 @@ def _current(session: Session) -> dict[str, str]:
     shown[AUTO_ASSIGN_CATEGORIES] = values.get(AUTO_ASSIGN_CATEGORIES, "")
     shown[AUTO_ASSIGN_AS] = values.get(AUTO_ASSIGN_AS, "")
     shown[OUTBOX_MAX_AGE] = values.get(OUTBOX_MAX_AGE, str(DEFAULT_OUTBOX_MAX_AGE_HOURS))
+    shown[WEB_BASE_URL] = values.get(WEB_BASE_URL, "")
+    shown[WEB_OPEN_READS] = values.get(WEB_OPEN_READS, "false")
     return shown
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from coordination.domain.audit import GENESIS, canonical_plain, to_json_value
-from coordination.domain.errors import Conflict
+from coordination.domain.errors import Conflict, StaleVersion
 from coordination.domain.notices import Notice, NoticeItem, ProblemBrief, Recipients, policy_notices
 from coordination.domain.workflow import Workflow
 from coordination.services.common import Caller
@@ -256,7 +256,7 @@ class Journal:
             label = self.workflow.stale_message(str(batch.rows[0]["b_key"])) if self.workflow and \
                 len(batch.rows) == 1 else ("数据在写入期间被他人修改，本次操作未生效，请重试",
                                            "records changed meanwhile; nothing was applied, try again")
-            raise Conflict(*label)
+            raise StaleVersion(*label)
 
 
 def queue_notices(connection: Connection, notices: Sequence[Notice], caller: Caller) -> None:
