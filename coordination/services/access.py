@@ -9,7 +9,6 @@ sign-ins: five within 15 minutes lock the account until 15 minutes after the fif
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -119,19 +118,27 @@ def record_refusal(uow: UnitOfWork, *, now: datetime, kind: RefusalKind, request
 
 
 def locked_until(uow: UnitOfWork, *, handle: str, now: datetime) -> datetime | None:
-    """When the account's lock ends, if it is locked now: five failures within 15 minutes since the last sign-in."""
+    """When the account's lock ends, if it is locked now.
+
+    Five failed sign-ins within 15 minutes, with no successful one since, lock it until 15 minutes
+    after the fifth. Attempts while locked are logged as `locked`, so they do not prolong it.
+    """
+    window = timedelta(minutes=LOCK_MINUTES)
     with uow:
         session = uow.session
         last_success = session.exec(select(func.max(WebSession.created_at)).where(WebSession.handle == handle)).one()
-        window_start = now - timedelta(minutes=LOCK_MINUTES)
-        since = max(window_start, last_success) if last_success is not None else window_start
+        since = now - 2 * window  # older failures can no longer lock the account now
+        if last_success is not None:
+            since = max(since, last_success)
         failures = session.exec(
             select(Refusal.at).where(Refusal.handle == handle, Refusal.kind == RefusalKind.BAD_PASSWORD.value,
                                      col(Refusal.at) > since)
             .order_by(col(Refusal.at).desc()).limit(LOCK_AFTER_FAILURES)).all()
         if len(failures) < LOCK_AFTER_FAILURES:
             return None
-        return _aware(failures[0]) + timedelta(minutes=LOCK_MINUTES)
+        newest, oldest = _aware(failures[0]), _aware(failures[-1])
+        until = newest + window
+        return until if newest - oldest <= window and now < until else None
 
 
 def _aware(moment: Any) -> datetime:
@@ -216,13 +223,8 @@ def end_sessions(uow: UnitOfWork, *, caller: Caller, handle: str) -> int:
 
 def token_holder(uow: UnitOfWork, *, token: str) -> str | None:
     """The active person whose personal access token this is, or None."""
-    digest = token_digest(token)
     with uow:
-        people = directory(uow.session).people
-        for person in people.values():
-            if person.token_hash and person.active and hmac.compare_digest(person.token_hash, digest):
-                return person.handle
-    return None
+        return directory(uow.session).token_holders.get(token_digest(token))
 
 
 @dataclass(frozen=True)

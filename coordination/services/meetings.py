@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, update
+from sqlalchemy import Table, func, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from coordination.domain.enums import Action, Role, State
@@ -45,7 +45,7 @@ from coordination.models import (
 from coordination.services import issues, outbox, problem_changes
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
-from coordination.services.visibility import Viewer
+from coordination.services.visibility import Viewer, narrowed
 from coordination.services.writer import Journal, append_event
 from coordination.uow import UnitOfWork
 
@@ -108,8 +108,11 @@ def _decision_json(decision: Decision, units: dict[str, str]) -> dict[str, Any]:
 
 
 def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None, *,
-          only: str | None = None) -> MeetingView:
-    """The meeting with its whole agenda, or with the one item `only` (what a decision touched)."""
+          only: str | None = None, viewer: Viewer | None = None) -> MeetingView:
+    """The meeting with its whole agenda, or with the one item `only` (what a decision touched).
+
+    With a `viewer`, only the agenda items they may see (the problems' visibility rule).
+    """
     calendar = work_calendar(session)
     units = {u.code: u.name for u in session.exec(select(Unit)).all()}
     rows = select(Problem, Project.name).join(AgendaItem, col(AgendaItem.problem) == col(Problem.id)).outerjoin(
@@ -117,6 +120,7 @@ def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | 
     decided = select(Decision).where(Decision.meeting == meeting.id)
     if only is not None:
         rows, decided = rows.where(AgendaItem.problem == only), decided.where(Decision.problem == only)
+    rows = narrowed(rows, viewer)
     items = session.exec(rows.order_by(col(AgendaItem.position))).all()
     decisions = {d.problem: d for d in session.exec(decided).all()}
     agenda: list[AgendaEntry] = []
@@ -459,8 +463,24 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
 
 
 def show_meeting(uow: UnitOfWork, *, meeting_id: str, today: date, viewer: Viewer | None = None) -> MeetingView:
+    """One meeting; with a `viewer`, NotFound unless they chair it or see a problem on its agenda."""
     with uow:
-        return _view(uow.session, _get(uow.session, meeting_id), today)
+        session = uow.session
+        meeting = _get(session, meeting_id)
+        if viewer is not None and not session.exec(_seen_by(viewer).where(Meeting.id == meeting.id)).first():
+            raise NotFound(f"会议 {meeting_id} 不存在", f"meeting {meeting_id} not found")
+        return _view(session, meeting, today, viewer=viewer)
+
+
+def _seen_by(viewer: Viewer) -> Any:
+    """Meetings a viewer sees: all when they see every problem, else those they chair or whose agenda they see."""
+    query = select(Meeting)
+    condition = viewer.condition()
+    if condition is None:
+        return query
+    agenda_seen = (select(AgendaItem.meeting).join(Problem, col(Problem.id) == col(AgendaItem.problem))
+                   .where(condition))
+    return query.where(or_(col(Meeting.chair) == viewer.handle, col(Meeting.id).in_(agenda_seen)))
 
 
 def list_meetings(uow: UnitOfWork, *, today: date, kind: MeetingKind | None = None,
@@ -468,7 +488,7 @@ def list_meetings(uow: UnitOfWork, *, today: date, kind: MeetingKind | None = No
                   viewer: Viewer | None = None) -> list[MeetingView]:
     with uow:
         session = uow.session
-        query = select(Meeting)
+        query = select(Meeting) if viewer is None else _seen_by(viewer)
         if kind is not None:
             query = query.where(Meeting.kind == kind.value)
         if state is not None:
@@ -476,7 +496,7 @@ def list_meetings(uow: UnitOfWork, *, today: date, kind: MeetingKind | None = No
         if year is not None:
             query = query.where(col(Meeting.held_on) >= date(year, 1, 1), col(Meeting.held_on) <= date(year, 12, 31))
         meetings = session.exec(query.order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).all()
-        return [_view(session, m, today) for m in meetings]
+        return [_view(session, m, today, viewer=viewer) for m in meetings]
 
 
 @dataclass(frozen=True)

@@ -204,25 +204,27 @@ def _first_later(before: datetime) -> Any:
             .where(e.stream_type == "problem", e.at >= before).group_by(e.stream_id).subquery("first_later"))
 
 
-def open_count(connection: Connection, before: datetime) -> int:
-    """How many problems were open at `before`, counted in SQL."""
+def open_count(connection: Connection, before: datetime, *, scope: Any = None) -> int:
+    """How many problems were open at `before`, counted in SQL (`scope`: a select of the ids to count)."""
     p = PROBLEM.c
     prior = EVENT.alias("prior")
+    within: tuple[ColumnElement[bool], ...] = () if scope is None else (prior.c.stream_id.in_(scope),)
     if not _recent(connection, before):
         last = _last_before(before)
         return int(connection.execute(
             select(func.count()).select_from(last.join(prior, and_(
                 prior.c.stream_type == "problem", prior.c.stream_id == last.c.pid, prior.c.seq == last.c.seq)))
-            .where(prior.c.to_state.in_(OPEN_VALUES))).scalar_one())
+            .where(prior.c.to_state.in_(OPEN_VALUES), *within)).scalar_one())
     untouched = connection.execute(
-        select(func.count()).select_from(PROBLEM).where(p.state.in_(OPEN_VALUES), p.id.not_in(_touched(before)))
+        select(func.count()).select_from(PROBLEM).where(p.state.in_(OPEN_VALUES), p.id.not_in(_touched(before)),
+                                                        *(() if scope is None else (p.id.in_(scope),)))
     ).scalar_one()
     first_later = _first_later(before)
     touched = connection.execute(
         select(func.count()).select_from(first_later.join(prior, and_(
             prior.c.stream_type == "problem", prior.c.stream_id == first_later.c.pid,
             prior.c.seq == first_later.c.seq - 1)))
-        .where(prior.c.to_state.in_(OPEN_VALUES))
+        .where(prior.c.to_state.in_(OPEN_VALUES), *within)
     ).scalar_one()
     return int(untouched) + int(touched)
 
@@ -501,10 +503,17 @@ class Report:
 class _Context:
     """Names read once per report, and the projects with their rosters as they stood at its end."""
 
-    def __init__(self, connection: Connection, calendar: WorkCalendar, end: datetime) -> None:
+    def __init__(self, connection: Connection, calendar: WorkCalendar, end: datetime,
+                 viewer: Viewer | None = None) -> None:
         self.connection = connection
         self.calendar = calendar
         self.end = end
+        # A viewer who does not see every problem gets a report of the problems they see: their ids,
+        # read once (a unit's or a project's problems are few), and the same rule as SQL for counts.
+        condition = viewer.condition(PROBLEM.c) if viewer is not None else None
+        self.scope: Any = None if condition is None else select(PROBLEM.c.id).where(condition)
+        self.visible: frozenset[str] | None = None if self.scope is None else frozenset(
+            pid for (pid,) in connection.execute(self.scope))
         self.units = _names(connection, UNIT, "code", "name")
         self.people = _names(connection, PERSON, "handle", "name")
         self.records = project_records(connection, end)
@@ -535,8 +544,10 @@ def _problem_section(context: _Context, period: Period) -> ProblemSection:
     start, end = instant(period.first), instant(period.last + timedelta(days=1))
     # A problem open at the start that nothing touched during the period is still open, and the same,
     # at its end: only the problems touched during it are read as they stood at the start.
-    touched = {pid for (pid,) in connection.execute(_touched(start, end).distinct())}
-    events = happenings(connection, start, end)
+    visible = context.visible
+    touched = {pid for (pid,) in connection.execute(_touched(start, end).distinct())
+               if visible is None or pid in visible}
+    events = [e for e in happenings(connection, start, end) if visible is None or e.pid in visible]
     lights_on_last_day = LightThresholds.on(period.last, calendar)
 
     total = Tally()
@@ -557,6 +568,8 @@ def _problem_section(context: _Context, period: Period) -> ProblemSection:
     lit: Counter[Light | None] = Counter()
     make_brief, last_day = context.brief, period.last
     for pid, state, level, unit, due, project, title, category, raised_on in snapshot(connection, end, since=start):
+        if visible is not None and pid not in visible:
+            continue
         if state in OPEN_VALUES:
             light = lights_on_last_day.light(due)
             lit[light] += 1
@@ -578,6 +591,8 @@ def _problem_section(context: _Context, period: Period) -> ProblemSection:
             tally.in_hand_end += count
             tally.overdue += overdue[unit, category, level]
     for pid, unit, level in open_at_start_among_touched(connection, start, end):
+        if visible is not None and pid not in visible:
+            continue
         held_at_start[unit, at_end[pid].category, level] += 1
     for (unit, category, level), count in held_at_start.items():
         for tally in slices(unit, category, level):
@@ -679,7 +694,8 @@ def _trend(context: _Context, period: Period, months: int = 6) -> list[dict[str,
     rows = context.connection.execute(
         select(bucket.label("bucket"), e.action, func.count(), func.count(e.stream_id.distinct()),
                func.sum(is_open - was_open))
-        .where(e.stream_type == "problem", e.action.in_(counted), e.at >= bounds[0], e.at < bounds[-1])
+        .where(e.stream_type == "problem", e.action.in_(counted), e.at >= bounds[0], e.at < bounds[-1],
+               *(() if context.scope is None else (e.stream_id.in_(context.scope),)))
         .group_by(bucket, e.action)
     ).all()
     per_month: list[dict[str, int]] = [defaultdict(int) for _ in periods]
@@ -687,7 +703,7 @@ def _trend(context: _Context, period: Period, months: int = 6) -> list[dict[str,
         month = per_month[index]
         month[action] += problems if action == Action.VERIFY.value else events
         month["delta"] += int(delta or 0)
-    in_hand = open_count(context.connection, bounds[0])
+    in_hand = open_count(context.connection, bounds[0], scope=context.scope)
     trend: list[dict[str, Any]] = []
     for p, month in zip(periods, per_month, strict=True):
         start_hand = in_hand
@@ -720,7 +736,8 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer |
     """
     with uow:
         connection = uow.session.connection()
-        context = _Context(connection, work_calendar(uow.session), instant(period.last + timedelta(days=1)))
+        context = _Context(connection, work_calendar(uow.session), instant(period.last + timedelta(days=1)),
+                           viewer)
         section = _problem_section(context, period)
         report = Report(
             cadence=cadence, period=period, as_of=instant(period.last + timedelta(days=1)), problems=section,

@@ -81,6 +81,11 @@ class Directory:
         return unit is not None and unit[1]
 
     @cached_property
+    def token_holders(self) -> dict[str, str]:
+        """Active people by the SHA-256 of their access token (a digest, so a lookup leaks nothing)."""
+        return {p.token_hash: p.handle for p in self.people.values() if p.token_hash and p.active}
+
+    @cached_property
     def unit_names(self) -> dict[str, str]:
         return {code: name for code, (name, _active) in self.units.items()}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -39,15 +41,20 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> Response:
-    import secrets
-
+def _login_page(request: Request, target: str, *, handle: str = "", error: tuple[str, str] | None = None,
+                status_code: int = 200) -> Response:
+    """The sign-in form, with its double-submit token in a cookie (a new one when the browser has none)."""
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, "error": None})
+    response = render(request, "login.html", {"next": target, "login_csrf": token, "handle": handle,
+                                              "error": error}, status_code=status_code)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies(request),
                         path="/login")
     return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return _login_page(request, _safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -58,23 +65,19 @@ def login(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    import hmac
-
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     target = _safe_next(next)
     if not expected or not csrf_token or not hmac.compare_digest(expected, csrf_token):
         access.record_refusal(UnitOfWork(engine_of(request)), now=config.now(), kind=access.RefusalKind.CSRF,
                               request=request_info(request), handle=handle or None, detail="sign-in form")
-        return render(request, "login.html", {"next": target, "login_csrf": expected, "handle": handle,
-                                              "error": ("页面已过期，请重新登录", "the page expired; sign in again")},
-                      status_code=403)
+        return _login_page(request, target, handle=handle,
+                           error=("页面已过期，请重新登录", "the page expired; sign in again"), status_code=403)
     engine = engine_of(request)
     try:
         signed = access.sign_in(lambda: UnitOfWork(engine), handle=handle, password=password, now=config.now(),
                                 request=request_info(request))
     except NotPermitted as refused:
-        return render(request, "login.html", {"next": target, "login_csrf": expected, "handle": handle,
-                                              "error": (refused.zh, refused.en)}, status_code=401)
+        return _login_page(request, target, handle=handle, error=(refused.zh, refused.en), status_code=401)
     response = RedirectResponse(target, status_code=303)
     max_age = int((signed.expires_at - config.now()).total_seconds())
     response.set_cookie(SESSION_COOKIE, signed.key, max_age=max_age, httponly=True, samesite="lax",
