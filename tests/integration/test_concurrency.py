@@ -20,7 +20,7 @@ ROUNDS = 4
 def _contender(tasks: Any, results: Any, barrier: Any) -> None:
     """A worker process: for each task, open the database, wait for the other one, act."""
     from coordination.db import make_engine
-    from coordination.domain.errors import CoordError
+    from coordination.domain.errors import Conflict, CoordError
     from coordination.domain.problem import ActionInput
     from coordination.services import issues
     from coordination.services.common import Caller
@@ -40,7 +40,9 @@ def _contender(tasks: Any, results: Any, barrier: Any) -> None:
             )
             results.put((task["handle"], "ok", view.version))
         except CoordError as exc:
-            results.put((task["handle"], type(exc).__name__, exc.message("en")))
+            # A stale version is a conflict too (the server answers it with 412 rather than 409).
+            kind = "Conflict" if isinstance(exc, Conflict) else type(exc).__name__
+            results.put((task["handle"], kind, exc.message("en")))
         except Exception as exc:  # anything else is a failure the test must see
             results.put((task["handle"], f"unexpected {type(exc).__name__}", str(exc)))
     for engine in engines.values():

@@ -32,8 +32,9 @@ def test_a_password_is_stored_only_as_a_slow_salted_hash_and_its_setting_is_audi
     access.set_password(district.uow(), caller=district.caller(district.leader), handle=district.leader,
                         password=PASSWORD)
     with district.engine.connect() as connection:
-        hashes = [h for (h,) in connection.execute(text(
-            "SELECT password_hash FROM person WHERE handle IN (:a, :b)"), {"a": district.handler, "b": district.leader})]
+        hashes = [h for (h,) in connection.execute(
+            text("SELECT password_hash FROM person WHERE handle IN (:a, :b)"),
+            {"a": district.handler, "b": district.leader})]
         events = connection.execute(text(
             "SELECT payload FROM audit_event WHERE stream_type = 'person' AND action = 'password_set'")).all()
     assert len(hashes) == 2 and all(h.startswith("$argon2id$") for h in hashes)
