@@ -7,6 +7,7 @@ production several workers run it behind a reverse proxy that terminates HTTPS.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from coordination.domain.errors import Conflict, CoordError, InvalidInput, NotFo
 from coordination.services import access
 from coordination.web.auth import BadFormToken, NotSignedIn, lang_of, refuse
 from coordination.web.templating import render
+
+logger = logging.getLogger("coordination.web")
 
 # The most specific class first: a stale version is a conflict too.
 STATUS_OF: tuple[tuple[type[CoordError], int], ...] = (
@@ -106,6 +109,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         zh = {404: "页面不存在", 405: "不支持该请求方式"}.get(error.status_code, str(error.detail))
         return render(request, "error.html", {"status": error.status_code, "message": (zh, str(error.detail))},
                       status_code=error.status_code)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, error: Exception) -> Response:
+        # The traceback goes to the server's log (uvicorn logs the exception); the person gets words.
+        logger.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+        zh, en = "服务器内部错误，本次操作未生效；请稍后重试或联系管理员", "internal error; nothing was applied"
+        if _is_api(request):
+            return JSONResponse(error_body("internal_error", zh, en), status_code=500)
+        return render(request, "error.html", {"status": 500, "message": (zh, en)}, status_code=500)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, error: RequestValidationError) -> Response:
