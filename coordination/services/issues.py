@@ -228,7 +228,8 @@ def act(
     """
     inputs = inputs or ActionInput()
     if action is Action.RAISE:
-        raise InvalidInput("请用 raise_problem 上报问题", "use raise_problem to raise a problem")
+        raise InvalidInput("上报问题请用 coord issue raise 或 POST /api/problems",
+                           "raise a problem with coord issue raise or POST /api/problems")
     if TRANSITIONS[action].taken_by == "meeting":
         raise InvalidInput("会议议定事项只能在会议闭会时生效（coord meeting close）",
                            "meeting decisions take effect only when the minutes close (coord meeting close)")
