@@ -35,6 +35,10 @@ class NotPermitted(CoordError):
     exit_code = 4
 
 
+class Unauthenticated(NotPermitted):
+    """The credential presented (an access token) is missing, wrong or revoked (HTTP 401)."""
+
+
 class Conflict(CoordError):
     """The transition is not allowed now, or someone else changed the record first."""
 

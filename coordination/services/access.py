@@ -26,6 +26,7 @@ from coordination.models import Person, Refusal, WebSession
 from coordination.services.common import Caller, load_actor, require_role, token_digest
 from coordination.services.directory import PersonView, change_own_or_as_admin
 from coordination.services.snapshot import directory
+from coordination.services.visibility import Viewer, viewer_in
 from coordination.uow import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 10
@@ -223,8 +224,16 @@ def end_sessions(uow: UnitOfWork, *, caller: Caller, handle: str) -> int:
 
 def token_holder(uow: UnitOfWork, *, token: str) -> str | None:
     """The active person whose personal access token this is, or None."""
+    found = token_identity(uow, token=token)
+    return found[0] if found is not None else None
+
+
+def token_identity(uow: UnitOfWork, *, token: str) -> tuple[str, Viewer] | None:
+    """The active holder of a personal access token and what they see, in one read; None for a bad token."""
     with uow:
-        return directory(uow.session).token_holders.get(token_digest(token))
+        snapshot = directory(uow.session)
+        handle = snapshot.token_holders.get(token_digest(token))
+        return (handle, viewer_in(snapshot, handle)) if handle is not None else None
 
 
 @dataclass(frozen=True)

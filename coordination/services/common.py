@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from coordination.config import DISTRICT_TZ
 from coordination.domain.enums import Role
-from coordination.domain.errors import NotFound, NotPermitted
+from coordination.domain.errors import NotFound, NotPermitted, Unauthenticated
 from coordination.domain.problem import Actor
 from coordination.models import AuditEvent
 from coordination.services.snapshot import directory
@@ -59,8 +59,8 @@ def load_actor(session: Session, handle: str, caller: Caller | None = None) -> A
     if caller is not None and caller.require_token:
         presented = caller.token or ""
         if not person.token_hash or not hmac.compare_digest(person.token_hash, token_digest(presented)):
-            raise NotPermitted(f"{handle} 的访问令牌无效或缺失（COORD_TOKEN）",
-                               f"missing or invalid access token for {handle} (COORD_TOKEN)")
+            raise Unauthenticated(f"{handle} 的访问令牌无效、缺失或已吊销（命令行用 COORD_TOKEN）",
+                                  f"missing, invalid or revoked access token for {handle} (COORD_TOKEN)")
     return Actor(handle=person.handle, unit=person.unit, roles=person.roles)
 
 

@@ -18,6 +18,7 @@ from coordination.domain.errors import InvalidInput
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
 from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.snapshot import OPEN_READS_KEY
 from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
@@ -29,7 +30,7 @@ REPORTS_FOLDER = "reports.folder"
 OUTBOX_MAX_AGE = "outbox.max_age_hours"
 DEFAULT_OUTBOX_MAX_AGE_HOURS = 168  # a week: older news is stale in a group chat
 WEB_BASE_URL = "web.base_url"
-WEB_OPEN_READS = "web.open_reads"
+WEB_OPEN_READS = OPEN_READS_KEY
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 KNOWN_KEYS: dict[str, str] = {

@@ -17,6 +17,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, cast
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from coordination.domain.enums import Role
@@ -24,10 +25,20 @@ from coordination.domain.errors import NotFound, NotPermitted
 from coordination.domain.notices import Recipients
 from coordination.domain.problem import Actor, Roster
 from coordination.domain.workdays import WorkCalendar, YearSchedule
-from coordination.models import CalendarOverride, CalendarYear, Person, PersonRole, Project, RosterEntry, Unit
+from coordination.models import (
+    CalendarOverride,
+    CalendarYear,
+    Person,
+    PersonRole,
+    Project,
+    RosterEntry,
+    Setting,
+    Unit,
+)
 
 # Streams whose events change what a snapshot holds.
-DIRECTORY_STREAMS = ("person", "unit", "project", "routing", "calendar")
+DIRECTORY_STREAMS = ("person", "unit", "project", "routing", "calendar", "setting")
+OPEN_READS_KEY = "web.open_reads"  # a district setting the snapshot carries: who may read what
 
 _STAMP_SQL = "SELECT " + ", ".join(
     f"(SELECT e.id || ':' || e.hash FROM audit_event e WHERE e.id = "
@@ -55,6 +66,7 @@ class Directory:
     project_names: dict[str, str]
     rosters: dict[str, Roster]
     calendar: WorkCalendar
+    open_reads: bool = False  # every signed-in person reads every problem (setting web.open_reads)
 
     def person(self, handle: str) -> PersonEntry:
         """The person named by `handle`; unknown or inactive identities are not permitted."""
@@ -147,6 +159,17 @@ def directory(session: Session) -> Directory:
     return built
 
 
+def last_known(engine: Engine) -> Directory | None:
+    """The directory this process built last for `engine`, without asking whether it moved since.
+
+    For a first guess only (whose token is this?): whatever it answers is confirmed in the use case's
+    own transaction, which checks the stamp.
+    """
+    with _lock:
+        cached = _cache.get(engine.url.render_as_string(hide_password=True))
+    return cached[1] if cached is not None else None
+
+
 def moved(session: Session, stream_types: set[str]) -> None:
     """The transaction wrote events of these streams: re-read the directory when next asked."""
     if not stream_types.isdisjoint(DIRECTORY_STREAMS):
@@ -181,7 +204,9 @@ def _build(session: Session) -> Directory:
         rosters[code] = Roster(project=code, leaders=frozenset(mine.get("leader", ())),
                                specialists=frozenset(mine.get("specialist", ())),
                                units=frozenset({locality, lead_unit, *mine.get("helper", ())}))
-    return Directory(people, units, names, rosters, _calendar(session))
+    open_reads = session.get(Setting, OPEN_READS_KEY)
+    return Directory(people, units, names, rosters, _calendar(session),
+                     open_reads=open_reads is not None and open_reads.value == "true")
 
 
 def _calendar(session: Session) -> WorkCalendar:

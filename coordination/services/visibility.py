@@ -19,9 +19,8 @@ from sqlmodel import Session
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import NotFound
-from coordination.models import Problem, Setting
-from coordination.services.settings import WEB_OPEN_READS
-from coordination.services.snapshot import directory
+from coordination.models import Problem
+from coordination.services.snapshot import Directory, directory
 
 SEES_ALL = frozenset({Role.SECRETARIAT, Role.PRINCIPAL, Role.ADMIN, Role.SYSTEM})
 UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
@@ -70,16 +69,15 @@ def _co_units(record: Mapping[str, Any]) -> list[str]:
     return list(value)
 
 
-def open_reads(session: Session) -> bool:
-    value = session.get(Setting, WEB_OPEN_READS)
-    return value is not None and value.value == "true"
-
-
 def viewer_of(session: Session, handle: str) -> Viewer:
-    """The viewer an active person is (unknown or inactive people are not permitted)."""
-    snapshot = directory(session)
+    """The viewer an active person is, as the transaction sees the directory (unknown or inactive: not permitted)."""
+    return viewer_in(directory(session), handle)
+
+
+def viewer_in(snapshot: Directory, handle: str) -> Viewer:
+    """The viewer `handle` is in a directory snapshot."""
     person = snapshot.person(handle)
-    if person.roles & SEES_ALL or open_reads(session):
+    if person.roles & SEES_ALL or snapshot.open_reads:
         return Viewer(handle, True)
     projects: set[str] = set()
     for code, roster in snapshot.rosters.items():

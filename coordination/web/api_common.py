@@ -21,9 +21,9 @@ BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
                     description="个人访问令牌（coord person token create） / personal access token")
 
 
-def _identity(request: Request,
-              _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> Identity:
-    return api_identity(request)
+async def _identity(request: Request,
+                    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> Identity:
+    return await api_identity(request)
 
 
 Me = Annotated[Identity, Depends(_identity)]

@@ -20,7 +20,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coordination import config
 from coordination.db import open_database
-from coordination.domain.errors import Conflict, CoordError, InvalidInput, NotFound, NotPermitted, StaleVersion
+from coordination.domain.errors import (
+    Conflict,
+    CoordError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    StaleVersion,
+    Unauthenticated,
+)
 from coordination.services import access
 from coordination.web.auth import BadFormToken, NotSignedIn, lang_of, refuse
 from coordination.web.templating import render
@@ -88,6 +96,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CoordError)
     def coord_error(request: Request, error: CoordError) -> Response:
+        if isinstance(error, Unauthenticated) and _is_api(request):
+            # The token was revoked between the guess and the write: logged, and 401 like any bad token.
+            refuse(request, access.RefusalKind.BAD_TOKEN, None, detail=error.en)
+            return not_signed_in(request, NotSignedIn("访问令牌无效或已吊销", "invalid or revoked access token"))
         status = status_of(error)
         identity = getattr(request.state, "identity", None)
         if isinstance(error, NotPermitted):

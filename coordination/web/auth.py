@@ -12,12 +12,14 @@ from datetime import datetime
 from functools import cached_property
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from coordination import config
 from coordination.services import access
-from coordination.services.common import Caller
-from coordination.services.visibility import Viewer, viewer_of
+from coordination.services.common import Caller, token_digest
+from coordination.services.snapshot import last_known
+from coordination.services.visibility import Viewer, viewer_in, viewer_of
 from coordination.uow import UnitOfWork
 
 SESSION_COOKIE = "coord_session"
@@ -44,13 +46,20 @@ class Identity:
     via: str  # "token" (API) or "session" (pages)
     csrf_token: str | None = None
     session_key_hash: str | None = None
+    token: str | None = None  # the API's bearer token, checked again inside every write
+    known_viewer: Viewer | None = None
 
     @property
     def caller(self) -> Caller:
-        return Caller(handle=self.handle, now=self.now, origin="web")
+        # A token-bearing caller is re-checked by load_actor in the write's own transaction: a token
+        # revoked a moment ago writes nothing, whatever this process last knew.
+        return Caller(handle=self.handle, now=self.now, origin="web", token=self.token,
+                      require_token=self.token is not None)
 
     @cached_property
     def viewer(self) -> Viewer:
+        if self.known_viewer is not None:
+            return self.known_viewer
         with UnitOfWork(self.engine, write=False) as uow:
             return viewer_of(uow.session, self.handle)
 
@@ -77,19 +86,36 @@ def refuse(request: Request, kind: access.RefusalKind, handle: str | None, detai
                           request=request_info(request), handle=handle, detail=detail)
 
 
-def api_identity(request: Request) -> Identity:
-    """`Authorization: Bearer <personal access token>`; anything else is 401 (a bad token is logged)."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def api_identity(request: Request) -> Identity:
+    """`Authorization: Bearer <personal access token>`; anything else is 401 (a bad token is logged).
+
+    Reads confirm the token in a transaction of their own before answering. Writes take the holder
+    from the directory this process last read and leave the confirmation to the write's transaction
+    (load_actor checks the token there): no database round trip and no thread hop before the action.
+    Whatever touches the database runs in the thread pool, never on the event loop.
+    """
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    scheme, _, presented = header.partition(" ")
+    token = presented.strip()
+    if scheme.lower() != "bearer" or not token:
         raise NotSignedIn("缺少访问令牌：请在 Authorization 头中提供 Bearer 令牌",
                           "missing access token: send Authorization: Bearer <token>")
     engine = engine_of(request)
-    handle = access.token_holder(UnitOfWork(engine, write=False), token=token.strip())
-    if handle is None:
-        refuse(request, access.RefusalKind.BAD_TOKEN, None, detail=f"token {token.strip()[:10]}…")
+    found: tuple[str, Viewer] | None = None
+    if request.method not in SAFE_METHODS:
+        known = last_known(engine)
+        handle = known.token_holders.get(token_digest(token)) if known is not None else None
+        if known is not None and handle is not None:
+            found = (handle, viewer_in(known, handle))
+    if found is None:
+        found = await run_in_threadpool(access.token_identity, UnitOfWork(engine, write=False), token=token)
+    if found is None:
+        await run_in_threadpool(refuse, request, access.RefusalKind.BAD_TOKEN, None, f"token {token[:10]}…")
         raise NotSignedIn("访问令牌无效或已吊销", "invalid or revoked access token")
-    identity = Identity(handle, engine, config.now(), "token")
+    identity = Identity(found[0], engine, config.now(), "token", token=token, known_viewer=found[1])
     request.state.identity = identity
     return identity
 
