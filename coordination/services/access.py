@@ -82,6 +82,7 @@ class SessionIdentity:
     handle: str
     csrf_token: str
     key_hash: str
+    viewer: Viewer
 
 
 def _digest(key: str) -> str:
@@ -193,10 +194,11 @@ def session_identity(uow: UnitOfWork, *, key: str, now: datetime) -> SessionIden
         found = uow.session.get(WebSession, key_hash)
         if found is None or found.ended_at is not None or found.expires_at <= now:
             return None
-        person = directory(uow.session).people.get(found.handle)
+        snapshot = directory(uow.session)
+        person = snapshot.people.get(found.handle)
         if person is None or not person.active:
             return None
-        return SessionIdentity(found.handle, found.csrf_token, key_hash)
+        return SessionIdentity(found.handle, found.csrf_token, key_hash, viewer_in(snapshot, found.handle))
 
 
 def sign_out(uow: UnitOfWork, *, key_hash: str, now: datetime) -> None:

@@ -26,7 +26,7 @@ from coordination.models import AuditEvent, Problem
 from coordination.services import issues, projects
 from coordination.services.calendar import work_calendar
 from coordination.services.reports import instant
-from coordination.services.snapshot import directory
+from coordination.services.snapshot import Directory, directory
 from coordination.services.visibility import Viewer
 from coordination.uow import UnitOfWork
 
@@ -53,11 +53,23 @@ class Names:
 
 def names(uow: UnitOfWork) -> Names:
     with uow:
-        snapshot = directory(uow.session)
-        people = {h: p.name for h, p in snapshot.people.items()}
-        roles = {h: p.roles for h, p in snapshot.people.items() if p.active}
-        active = sorted((code, name) for code, (name, on) in snapshot.units.items() if on)
-        return Names(people, roles, snapshot.unit_names, active, dict(snapshot.project_names))
+        return names_in(directory(uow.session))
+
+
+_last_names: list[tuple[Directory, Names]] = []  # the newest snapshot's names (a race only recomputes)
+
+
+def names_in(snapshot: Directory) -> Names:
+    """The names a page shows, made once per directory snapshot (every page needs them)."""
+    last = _last_names[-1] if _last_names else None
+    if last is not None and last[0] is snapshot:
+        return last[1]
+    people = {h: p.name for h, p in snapshot.people.items()}
+    roles = {h: p.roles for h, p in snapshot.people.items() if p.active}
+    active = sorted((code, name) for code, (name, on) in snapshot.units.items() if on)
+    found = Names(people, roles, snapshot.unit_names, active, dict(snapshot.project_names))
+    _last_names[:] = [(snapshot, found)]
+    return found
 
 
 def raisable_projects(uow: UnitOfWork, *, handle: str) -> list[tuple[str, str]]:

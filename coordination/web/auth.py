@@ -128,7 +128,8 @@ def page_identity(request: Request) -> Identity:
     found = access.session_identity(UnitOfWork(engine, write=False), key=key, now=now) if key else None
     if found is None:
         raise NotSignedIn()
-    identity = Identity(found.handle, engine, now, "session", found.csrf_token, found.key_hash)
+    identity = Identity(found.handle, engine, now, "session", found.csrf_token, found.key_hash,
+                        known_viewer=found.viewer)
     request.state.identity = identity
     return identity
 

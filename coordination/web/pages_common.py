@@ -25,6 +25,7 @@ from coordination.domain.meetings import (
 from coordination.domain.sweep import SweepAction
 from coordination.domain.transitions import TRANSITIONS
 from coordination.services import todo
+from coordination.services.snapshot import last_known
 from coordination.web.auth import Identity, lang_of
 from coordination.web.templating import render
 
@@ -128,7 +129,9 @@ class Words:
 def page(request: Request, identity: Identity, name: str, context: dict[str, Any] | None = None, *,
          status_code: int = 200) -> HTMLResponse:
     """Render a signed-in page: the words and names, and who is signed in, beside the page's own values."""
-    names = todo.names(identity.reader())
+    # The sign-in check has just read the directory in this process: its snapshot is current.
+    known = last_known(identity.engine)
+    names = todo.names_in(known) if known is not None else todo.names(identity.reader())
     roles = names.roles.get(identity.handle, frozenset())
     values: dict[str, Any] = {
         "w": Words(lang_of(request), names),
