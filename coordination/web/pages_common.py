@@ -81,6 +81,26 @@ class Words:
     def project(self, code: str | None) -> str:
         return self.names.projects.get(code, code) if code else "—"
 
+    # The choices of the list filters, as (value, text) pairs.
+
+    def state_options(self) -> list[tuple[str, str]]:
+        return [(s.value, self.state(s)) for s in State]
+
+    def light_options(self) -> list[tuple[str, str]]:
+        return [(light.value, self.light(light)) for light in Light]
+
+    def level_options(self, lowest: int = 1) -> list[tuple[str, str]]:
+        return [(str(int(lv)), self.level(lv)) for lv in Level if lv >= lowest]
+
+    def unit_options(self) -> list[tuple[str, str]]:
+        return list(self.names.active_units)
+
+    def project_options(self) -> list[tuple[str, str]]:
+        return list(self.names.projects.items())
+
+    def leader_options(self) -> list[tuple[str, str]]:
+        return list(self.names.holders(Role.LEADER))
+
     def meeting_kind(self, value: str) -> str:
         return kind_label(MeetingKind(value), self.lang)
 

@@ -56,7 +56,7 @@ def problem_list(
                                 filters=filters)
     pager = Pager(number, LIST_PAGE_SIZE, found.total, "/problems", keep)
     return page(request, identity, "problems.html", {
-        "items": found.items, "pager": pager, "states": list(State), "lights": list(Light),
+        "items": found.items, "pager": pager,
         "chosen": {"state": state, "light": light, "unit": unit, "project": project, "q": q},
     })
 

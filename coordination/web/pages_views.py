@@ -47,7 +47,6 @@ def queue(request: Request, identity: Annotated[Identity, Depends(page_identity)
     keep = tuple((k, v) for k, v in (("leader", leader), ("level", level), ("unit", unit)) if v)
     return page(request, identity, "queue.html", {
         "items": found.items, "pager": Pager(number, size, found.total, "/queue", keep),
-        "levels": [lv for lv in Level if lv >= Level.L2],
         "chosen": {"leader": leader, "level": str(int(rung)) if rung else "", "unit": unit},
     })
 

@@ -113,6 +113,19 @@ class WebDistrict:
             client.close()
 
 
+class Http:
+    """One keep-alive client per person for the module's server (a new client costs tens of ms)."""
+
+    def __init__(self, web: WebDistrict) -> None:
+        self.web = web
+        self.clients: dict[str | None, httpx.Client] = {}
+
+    def __call__(self, handle: str | None) -> httpx.Client:
+        if handle not in self.clients:
+            self.clients[handle] = self.web.api(handle)
+        return self.clients[handle]
+
+
 def role_people(district: object) -> dict[Role, str]:
     return {role: district.by_role(role) for role in Role if role is not Role.SYSTEM}  # type: ignore[attr-defined]
 
@@ -141,3 +154,8 @@ def web(databases: Databases, tmp_path_factory: pytest.TempPathFactory,
         server.stop()
         district.engine.dispose()  # type: ignore[attr-defined]
         databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def http(web: WebDistrict) -> Http:
+    return Http(web)

@@ -15,25 +15,7 @@ import pytest
 from coordination.domain.enums import Action, State
 from coordination.domain.meetings import MeetingKind
 from coordination.services import access, meetings
-from tests.web.conftest import WebDistrict
-
-
-class Http:
-    """One keep-alive client per person for the module's server (a new client costs tens of ms)."""
-
-    def __init__(self, web: WebDistrict) -> None:
-        self.web = web
-        self.clients: dict[str | None, httpx.Client] = {}
-
-    def __call__(self, handle: str | None) -> httpx.Client:
-        if handle not in self.clients:
-            self.clients[handle] = self.web.api(handle)
-        return self.clients[handle]
-
-
-@pytest.fixture(scope="module")
-def http(web: WebDistrict) -> Http:
-    return Http(web)
+from tests.web.conftest import Http, WebDistrict
 
 
 def district(web: WebDistrict) -> Any:

@@ -18,7 +18,7 @@ import pytest
 from coordination.domain.enums import Action, ProjectLevel, Role
 from coordination.domain.meetings import MeetingKind
 from coordination.services import directory, issues, meetings
-from tests.web.conftest import WebDistrict
+from tests.web.conftest import Http, WebDistrict
 
 ROLES = ("specialist", "secretariat", "handler", "unit_head", "leader", "principal", "admin", "other_handler")
 assert set(ROLES) - {"other_handler"} == {r.value for r in Role if r is not Role.SYSTEM}
@@ -58,24 +58,6 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "refusals":            (403, 403, 403, 403, 403, 403, 200, 403),
     "docs":                (200, 200, 200, 200, 200, 200, 200, 200),
 }
-
-
-class Http:
-    """One keep-alive client per person for the module's server (a new client costs tens of ms)."""
-
-    def __init__(self, web: WebDistrict) -> None:
-        self.web = web
-        self.clients: dict[str | None, httpx.Client] = {}
-
-    def __call__(self, handle: str | None) -> httpx.Client:
-        if handle not in self.clients:
-            self.clients[handle] = self.web.api(handle)
-        return self.clients[handle]
-
-
-@pytest.fixture(scope="module")
-def http(web: WebDistrict) -> Http:
-    return Http(web)
 
 
 @dataclass(frozen=True)
