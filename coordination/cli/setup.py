@@ -123,12 +123,7 @@ def register(app: typer.Typer) -> None:
 def _dashboard_data(app_state: AppState) -> dict[str, object]:
     from coordination.services import issues
 
-    today = app_state.today()
-    counts = issues.count_problems(app_state.reader())
-    lights = issues.count_lights(app_state.reader(), today=today)
-    queue = issues.escalation_queue(app_state.reader(), today=today, limit=DASHBOARD_QUEUE)  # cut in SQL
-    return {"today": today.isoformat(), "by_state": counts, "lights": lights,
-            "queue": [v.to_json() for v in queue.items], "queue_total": queue.total}
+    return issues.overview(app_state.reader(), today=app_state.today(), queue_limit=DASHBOARD_QUEUE)
 
 
 def _dashboard(app_state: AppState) -> None:

@@ -630,3 +630,12 @@ def count_lights(uow: UnitOfWork, *, today: date, viewer: Viewer | None = None) 
                   for condition in conditions.values()]
         found = uow.session.exec(select(*counts)).one()
         return {light.value: int(count) for light, count in zip(conditions, found, strict=True)}
+
+
+def overview(uow: UnitOfWork, *, today: date, viewer: Viewer | None = None, queue_limit: int = 10) -> dict[str, Any]:
+    """The dashboard: problems by state, today's lights, the most urgent of the queue (what `viewer` sees)."""
+    counts = count_problems(uow, viewer=viewer)
+    lights = count_lights(uow, today=today, viewer=viewer)
+    queue = escalation_queue(uow, today=today, limit=queue_limit, viewer=viewer)  # cut in SQL
+    return {"today": today.isoformat(), "by_state": counts, "lights": lights,
+            "queue": [v.to_json() for v in queue.items], "queue_total": queue.total}

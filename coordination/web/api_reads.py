@@ -64,12 +64,8 @@ def queue(
 def dashboard(identity: Me) -> JSONResponse:
     """Problems by state, today's lights, and the most urgent of the escalation queue, over what the
     caller sees."""
-    today, viewer = identity.caller.today, identity.viewer
-    counts = issues.count_problems(identity.reader(), viewer=viewer)
-    lights = issues.count_lights(identity.reader(), today=today, viewer=viewer)
-    found = issues.escalation_queue(identity.reader(), today=today, limit=DASHBOARD_QUEUE, viewer=viewer)
-    return JSONResponse({"today": today.isoformat(), "by_state": counts, "lights": lights,
-                         "queue": [view.to_json() for view in found.items], "queue_total": found.total})
+    return JSONResponse(issues.overview(identity.reader(), today=identity.caller.today, viewer=identity.viewer,
+                                        queue_limit=DASHBOARD_QUEUE))
 
 
 MEETINGS = "会议 / meetings"
