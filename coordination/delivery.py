@@ -5,6 +5,10 @@ signing (加签): the URL carries `timestamp` (ms) and `sign` = urlencode(base64
 f"{timestamp}\\n{secret}"))); the timestamp must be within an hour of DingTalk's clock, so signing
 always uses the real clock, never COORD_NOW.
 
+A message about one problem ends with a link to its page in coord web when the district has set
+`web.base_url` (the outbox fills `Message.link` as it sends, so messages queued before the setting
+link too): `[查看问题](URL)` on its own line.
+
 A failed send is *transient* when trying again later may succeed (the robot or network is down,
 HTTP 5xx or 429, a rate limit) and *permanent* otherwise (a bad URL, a wrong secret, a rejected
 message). The outbox keeps retrying transient failures until they go through.
@@ -54,6 +58,7 @@ class Message:
     body: str  # Markdown
     mentions: Sequence[str] = ()
     mobiles: Sequence[str] = ()  # DingTalk @s these numbers (each must also appear as @number in the text)
+    link: str | None = None  # the page of the problem it concerns (web.base_url set): ends the message
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,31 @@ def _clip(text: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
     return encoded[: limit - 3].decode("utf-8", errors="ignore") + "…"
 
 
+LINK_TEXT = "查看问题"
+
+
+def link_line(link: str) -> str:
+    """The last line of a message about one problem: a Markdown link to its page."""
+    return f"[{LINK_TEXT}]({link})"
+
+
+def _text(message: Message, *, tail: str = "", limit: int = MAX_MARKDOWN_BYTES) -> str:
+    """The body clipped to fit, then `tail` (DingTalk's @numbers), then the problem's link on its own line.
+
+    Only the body is clipped: the @s and the link always arrive whole.
+    """
+    ending = f"\n\n{link_line(message.link)}" if message.link else ""
+    room = limit - len(ending.encode("utf-8")) - len(tail.encode("utf-8"))
+    return _clip(message.body, room) + tail + ending
+
+
 def payload(kind: RobotKind, message: Message) -> dict[str, Any]:
     """The JSON body a robot of `kind` expects for a Markdown message."""
     if kind is RobotKind.DINGTALK:
         tail = "".join(f" @{mobile}" for mobile in message.mobiles)
-        text = _clip(message.body, MAX_MARKDOWN_BYTES - len(tail.encode("utf-8"))) + tail
-        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": text},
+        return {"msgtype": "markdown", "markdown": {"title": message.title, "text": _text(message, tail=tail)},
                 "at": {"atMobiles": list(message.mobiles), "atUserIds": [], "isAtAll": False}}
-    return {"msgtype": "markdown", "markdown": {"content": _clip(message.body)}}
+    return {"msgtype": "markdown", "markdown": {"content": _text(message)}}
 
 
 def _classify(response: httpx.Response) -> Outcome:

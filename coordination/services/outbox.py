@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Table, update
 from sqlmodel import Session, SQLModel, col, select
@@ -232,8 +233,16 @@ def _expire(uow: UnitOfWork, *, now: datetime) -> int:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def problem_link(base_url: str | None, problem_id: str | None) -> str | None:
+    """The page of the problem a message concerns, under web.base_url; None without either."""
+    if not base_url or not problem_id:
+        return None
+    return f"{base_url}/problems/{quote(problem_id, safe='')}"
+
+
 def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> list[_Claimed]:
     from coordination import delivery
+    from coordination.services.settings import web_base_url
 
     with uow:
         session = uow.session
@@ -247,6 +256,7 @@ def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> l
         ids = [r.id for r in rows]
         session.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(lease_until=now + lease))
         by_unit, district = _routes(session)
+        base_url = web_base_url(session)
         claimed = []
         for row in rows:
             assert row.id is not None
@@ -254,7 +264,8 @@ def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> l
             endpoint = (delivery.Endpoint(hook.name, delivery.RobotKind(hook.kind), hook.url, hook.secret)
                         if hook else None)
             message = delivery.Message(row.title, row.body, tuple(json.loads(row.mentions)),
-                                       tuple(json.loads(row.mobiles or "[]")))
+                                       tuple(json.loads(row.mobiles or "[]")),
+                                       link=problem_link(base_url, row.problem_id))
             claimed.append(_Claimed(row.id, message, endpoint, row.attempts))
         uow.commit()
         return claimed
