@@ -243,7 +243,7 @@ def act(
             snapshot = directory(session)
             row = _get_row(session, problem_id, lock=True)
             if viewer is not None:
-                viewer.require(row_json(row))
+                viewer.require_row(row)
             if expected_version is not None and expected_version != row.version:
                 raise StaleVersion(
                     f"问题 {row.id} 已更新到第 {row.version} 版（你看到的是第 {expected_version} 版），请刷新后重试",
@@ -471,7 +471,7 @@ def show_problem(uow: UnitOfWork, *, problem_id: str, today: date, viewer: Viewe
         calendar = work_calendar(session)
         actions = None
         if viewer is not None:
-            viewer.require(row_json(row))
+            viewer.require_row(row)
             snapshot = directory(session)
             actions = available_actions(snapshot.actor(viewer.handle), _facts(row), snapshot.roster(row.project),
                                         today=today, calendar=calendar)
@@ -483,7 +483,7 @@ def history(uow: UnitOfWork, *, problem_id: str, viewer: Viewer | None = None) -
     with uow:
         row = _get_row(uow.session, problem_id)
         if viewer is not None:
-            viewer.require(row_json(row))
+            viewer.require_row(row)
         return _events(uow.session, row.id)
 
 

@@ -61,6 +61,12 @@ class Viewer:
             pid = record.get("id")
             raise NotFound(f"问题 {pid} 不存在", f"problem {pid} not found")
 
+    def require_row(self, row: Any) -> None:
+        """`require` over a problem row (its attributes), without turning the row into JSON first."""
+        if not self.sees_all:
+            self.require({"id": row.id, "raised_by": row.raised_by, "lead_unit": row.lead_unit,
+                          "co_units": row.co_units, "project": row.project})
+
 
 def _co_units(record: Mapping[str, Any]) -> list[str]:
     value = record.get("co_units") or []
