@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks import datasets
+from benchmarks import datasets, web
 from benchmarks.datasets import (
     HANDLER,
     LEADER,
@@ -604,4 +604,5 @@ FIGURES: tuple[Figure, ...] = (
     Figure("sweep", "first-ever sweep of 100,000 open problems", sweep),
     Figure("decide", "meeting decide on a 5,000-item agenda", decide),
     Figure("cold_start", "cold start of `coord issue list --json`", cold_start),
+    *web.FIGURES,  # coord web: an action, a page and the list over HTTP vs in process (benchmarks/web.py)
 )

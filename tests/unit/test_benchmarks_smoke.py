@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHEAP = ("transitions", "decide")  # one paired rate, one time against a target
+CHEAP = ("transitions", "decide",  # one paired rate, one time against a target
+         "web_action", "web_page", "web_list")  # coord web in its own process against the same calls in process
 
 
 @pytest.fixture(scope="module")
