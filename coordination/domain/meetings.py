@@ -93,6 +93,15 @@ def require_state(meeting_id: str, state: MeetingState, *allowed: MeetingState, 
                        f"cannot {doing_en} meeting {meeting_id} while {state.value}")
 
 
+def require_held(meeting_id: str, held_on: date, today: date, *, doing_zh: str, doing_en: str) -> None:
+    """A meeting opens on its date, not before; its minutes can therefore never speak of it ahead of time."""
+    if today < held_on:
+        raise Conflict(f"会议 {meeting_id} 定于 {held_on.month}月{held_on.day}日召开，"
+                       f"今天（{today.isoformat()}）不能{doing_zh}",
+                       f"meeting {meeting_id} is held on {held_on.isoformat()}; it cannot {doing_en} today "
+                       f"({today.isoformat()})")
+
+
 def check_linked_project(meeting_id: str, kind: MeetingKind, chair: Actor, problem_id: str, roster: Roster) -> None:
     """A linked leader's 会办 holds only the chair's linked projects (a principal's reach is every project)."""
     if kind is not MeetingKind.LEADER or Role.PRINCIPAL in chair.roles or chair.handle in roster.leaders:

@@ -25,6 +25,7 @@ from coordination.domain.meetings import (
     kind_label,
     may_record,
     minutes_number,
+    require_held,
     require_state,
 )
 from coordination.domain.notices import ProblemBrief, meeting_notice
@@ -354,6 +355,7 @@ def start_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         session = uow.session
         _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.PLANNED, doing_zh="开始",
                                   doing_en="start")
+        require_held(meeting.id, meeting.held_on, caller.today, doing_zh="开始", doing_en="start")
         _bump(session, caller, meeting, {"state": MeetingState.OPEN.value}, "meeting_start",
               {"state": MeetingState.OPEN.value})
         view = _view(session, meeting, caller.today)
@@ -402,6 +404,7 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
     with uow:
         session = uow.session
         _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="闭会", doing_en="close")
+        require_held(meeting.id, meeting.held_on, caller.today, doing_zh="闭会", doing_en="be closed")
         decisions = session.exec(select(Decision).where(Decision.meeting == meeting.id)
                                  .order_by(col(Decision.problem))).all()
         chair = _chair(session, meeting)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, cast
@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, or_, 
 from sqlmodel import SQLModel
 
 from coordination.config import DISTRICT_TZ
+from coordination.config import now as clock
 from coordination.domain.enums import Action, Level, Light
 from coordination.domain.errors import InvalidInput
 from coordination.domain.investment import Grouping, Thresholds, YearMonth, portfolio
@@ -463,6 +464,7 @@ class Report:
     projects: dict[str, Any] | None = None
     dispatch: list[Dispatch] = field(default_factory=list)
     annual: dict[str, Any] | None = None
+    running: bool = False  # the period has not ended: computed as of `as_of`
 
     def to_json(self, head: int | None = None) -> dict[str, Any]:
         """The report as plain JSON values; with `head`, each problem list holds only its first items
@@ -475,10 +477,16 @@ class Report:
         return self._json(lazy_list)
 
     def _json(self, lists: ListJson) -> dict[str, Any]:
+        label, label_en = self.period.zh(), self.period.name
+        if self.running:
+            moment = self.as_of.astimezone(DISTRICT_TZ)
+            label += f"（截至{moment.month}月{moment.day}日 {moment:%H:%M}，报告期未结束）"
+            label_en += f" (as of {moment:%Y-%m-%d %H:%M}; the period has not ended)"
         data: dict[str, Any] = {
             "cadence": self.cadence.value,
             "period": {"name": self.period.name, "first": self.period.first.isoformat(),
-                       "last": self.period.last.isoformat(), "label": self.period.zh()},
+                       "last": self.period.last.isoformat(), "label": label, "label_en": label_en,
+                       "complete": not self.running},
             "as_of": self.as_of.isoformat(),
             "problems": self.problems.to_json(lists),
             "meetings": {"held": [m.to_json() for m in self.meetings],
@@ -729,20 +737,34 @@ def _ranking(section: ProblemSection) -> list[dict[str, Any]]:
     return [{"rank": i, **s.to_json()} for i, s in enumerate(ranked, start=1)]
 
 
-def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer | None = None) -> Report:
+def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer | None = None,
+          now: datetime | None = None) -> Report:
     """Compute one report for `period`, as of the period's last instant.
 
-    With a `viewer`, the problems in it are those they see (the district's report when they see all).
+    A period still running is computed as of `now` (default: the clock) and says so; one that has not
+    begun is refused: a report never projects the future. With a `viewer`, the problems in it are
+    those they see (the district's report when they see all).
     """
+    now = now or clock()
+    today = local_day(now)
+    if period.first > today:
+        raise InvalidInput(f"报告期 {period.zh()} 尚未开始（今天是 {today.isoformat()}）",
+                           f"the period {period.name} has not begun (today is {today.isoformat()})")
+    running = period.last >= today
+    # A running period is computed up to today; the report keeps its full name and says "as of".
+    computed = replace(period, last=today) if running else period
+    as_of = now if running else instant(period.last + timedelta(days=1))
     with uow:
         connection = uow.session.connection()
-        context = _Context(connection, work_calendar(uow.session), instant(period.last + timedelta(days=1)),
+        context = _Context(connection, work_calendar(uow.session), instant(computed.last + timedelta(days=1)),
                            viewer)
-        section = _problem_section(context, period)
+        section = _problem_section(context, computed)
         report = Report(
-            cadence=cadence, period=period, as_of=instant(period.last + timedelta(days=1)), problems=section,
-            meetings=_meetings(context, period), queues=_queues(context, section.in_hand_list),
+            cadence=cadence, period=period, as_of=as_of, problems=section,
+            meetings=_meetings(context, computed), queues=_queues(context, section.in_hand_list),
+            running=running,
         )
+        period = computed
         if cadence is not Cadence.WEEKLY:
             report.trend = _trend(context, period, months=12 if cadence is Cadence.ANNUAL else 6)
             report.ranking = _ranking(section)

@@ -19,6 +19,9 @@ def on_agenda(district: Cli, title: str, unit: str = "ZRZY", handler: str = "zha
     return pid
 
 
+MEETING_MORNING = "2024-10-09T09:30:00+08:00"
+
+
 def test_meeting_cycle_and_word_minutes(district: Cli, tmp_path: Path) -> None:
     land = on_agenda(district, "二期用地指标尚未落实")
     permit = on_agenda(district, "施工许可证办理材料反复退回", unit="ZJJ", handler="qian.jingban")
@@ -28,7 +31,9 @@ def test_meeting_cycle_and_word_minutes(district: Cli, tmp_path: Path) -> None:
     assert meeting["id"] == "M-2024-0001" and meeting["state"] == "planned"
     assert {item["id"] for item in meeting["agenda"]} == {land, permit}
 
-    district.json("meeting", "start", meeting["id"], as_="wang.mishu")
+    early = district("meeting", "start", meeting["id"], as_="wang.mishu")
+    assert early.exit_code == 5 and "定于 10月9日召开" in early.stderr, "a meeting opens on its date"
+    district.json("meeting", "start", meeting["id"], as_="wang.mishu", now=MEETING_MORNING)
     refused = district("meeting", "decide", meeting["id"], land, "--decision", "尽快办理", "--unit", "ZRZY",
                        "--due", "2024-10-31", as_="zhao.jingban")
     assert refused.exit_code == 4
@@ -37,10 +42,10 @@ def test_meeting_cycle_and_word_minutes(district: Cli, tmp_path: Path) -> None:
     district.json("meeting", "decide", meeting["id"], permit, "--decision", "住建局当场受理，企业补正材料",
                   "--unit", "ZJJ", "--due", "2024-10-18", as_="wang.mishu")
 
-    closed = district.json("meeting", "close", meeting["id"], as_="wang.mishu")
+    closed = district.json("meeting", "close", meeting["id"], as_="wang.mishu", now=MEETING_MORNING)
     assert closed["state"] == "closed" and closed["minutes_number"] == "〔2024〕1号"
     assert sorted(closed["applied"]) == sorted([land, permit])
-    again = district("meeting", "close", meeting["id"], as_="wang.mishu")
+    again = district("meeting", "close", meeting["id"], as_="wang.mishu", now=MEETING_MORNING)
     assert again.exit_code == 5
 
     problem = district.json("issue", "show", land)

@@ -16,7 +16,7 @@ from coordination.domain.errors import Conflict, NotPermitted
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.services import directory, issues, meetings
 
-MEETING_DAY = date(2024, 6, 5)  # Wednesday
+MEETING_DAY = date(2024, 6, 3)  # the district's today: a meeting opens on its date
 DUE = date(2024, 6, 28)
 WEST = "XQ-2024-011"
 WEST_LEADER = "wu_fuquzhang"

@@ -13,7 +13,7 @@ from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.services import issues, meetings
 from coordination.services.audit import verify_chains
 
-MEETING_DAY = date(2024, 6, 5)  # the Wednesday task-force consultation
+MEETING_DAY = date(2024, 6, 3)  # held today (the district's clock): a meeting opens on its date
 DUE = date(2024, 6, 28)
 
 

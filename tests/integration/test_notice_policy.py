@@ -145,7 +145,7 @@ def test_closing_the_minutes_tells_each_new_lead_unit_and_co_unit_once(district:
         waiting.append(problem)
     chair = district.caller(district.secretariat)
     meeting = meetings.plan_meeting(district.uow(), caller=chair, kind=MeetingKind.TASK_FORCE,
-                                    held_on=date(2024, 6, 5), chair=district.secretariat)
+                                    held_on=date(2024, 6, 3), chair=district.secretariat)
     meetings.start_meeting(district.uow(), caller=chair, meeting_id=meeting.id)
     for problem in waiting:
         meetings.decide(district.uow(), caller=chair, meeting_id=meeting.id, problem_id=problem,
