@@ -1,7 +1,7 @@
 """A real browser on the real coord web server: Debian's chromium, headless, driven by Playwright (sync API).
 
 The browser is Debian's `chromium` package (bash .ci/test installs it when missing), never one Playwright
-downloads: there is no `playwright install` here. One browser runs for the whole session; each test gets
+downloads: there is no `playwright install` here. One browser runs for this package; each test gets
 a fresh phone-sized context (its own cookies), over the `web` server of tests/web/conftest.py, so the
 browser tests run once per back end like the other web tests. Without chromium the tests fail (never skip).
 
@@ -47,15 +47,17 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync driver lives, its event loop counts as running in
+# the main thread, and Prefect's sync calls in later tests would return coroutines instead of results.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
-    """One headless chromium for the whole session."""
+    """One headless chromium for the browser tests."""
     browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()

@@ -220,7 +220,7 @@ def test_handler_of_a_unit_off_the_roster_cannot_raise(district: Any) -> None:
 
 def test_raise_cannot_go_through_act(district: Any) -> None:
     problem_id = district.raise_problem()
-    with pytest.raises(InvalidInput, match="raise_problem"):
+    with pytest.raises(InvalidInput, match="coord issue raise"):
         district.act(district.secretariat, problem_id, Action.RAISE)
 
 
