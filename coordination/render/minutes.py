@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from coordination.domain.meetings import MeetingKind, Outcome, chinese_ordinal, minutes_title
+from coordination.domain.meetings import MeetingKind, Outcome, chinese_ordinal, kind_label, minutes_title
 
 
 def chinese_date(text: str | date) -> str:
@@ -36,15 +36,51 @@ def decision_paragraphs(meeting: dict[str, Any]) -> list[str]:
     return paragraphs
 
 
+# The name each kind's minutes go by on their number line (the number itself is one series a year
+# across kinds: a series per kind would need its own counter in the database).
+MINUTES_KIND_NAMES = {MeetingKind.PRINCIPAL: "专题会议纪要", MeetingKind.LEADER: "会办纪要",
+                      MeetingKind.TASK_FORCE: "会商纪要"}
+COPY_TO = ("区委办", "区政府办")  # 抄送: every set of minutes goes to the district's two general offices
+
+
+def attendance(meeting: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The units attending, each once: those leading a problem on the agenda (出席, with the chair) and
+    the others, co-units that were called in (列席)."""
+    names: dict[str, str] = {}
+    for unit in meeting["attendees"]:
+        names.setdefault(unit["code"], unit["name"])
+    leads: list[str] = []
+    for item in meeting["agenda"]:
+        decision = item.get("decision") or {}
+        for code in (item.get("lead_unit"), decision.get("lead_unit")):
+            if code and code not in leads:
+                leads.append(code)
+                names.setdefault(code, decision.get("lead_unit_name") or code)
+    present = [names[c] for c in leads]
+    others = [name for code, name in names.items() if code not in leads]
+    return present, others
+
+
 def header_lines(meeting: dict[str, Any]) -> dict[str, str]:
-    attendees = "、".join(a["name"] for a in meeting["attendees"]) or "（无）"
+    kind = MeetingKind(meeting["kind"])
+    present, others = attendance(meeting)
+    number = meeting.get("minutes_number") or "（未闭会，尚未编号）"
     return {
-        "title": minutes_title(MeetingKind(meeting["kind"])),
-        "number": meeting.get("minutes_number") or "（未闭会，尚未编号）",
+        "title": minutes_title(kind),
+        "number": f"{MINUTES_KIND_NAMES[kind]}{number}",
         "date": chinese_date(meeting["date"]),
         "chair": meeting["chair_name"],
-        "attendees": attendees,
+        "kind": kind_label(kind),
+        "attendees": "、".join(present + others) or "（无）",
+        "present": "，".join([f"{meeting['chair_name']}（主持）", *(["、".join(present)] if present else [])]),
+        "others": "、".join(others),
+        "copy_to": "，".join(COPY_TO) + "。",
     }
+
+
+def _intro(head: dict[str, str]) -> str:
+    return (f"{head['date']}，{head['chair']}主持召开{head['kind']}，研究协调重大项目推进中的有关问题。"
+            "现将会议议定事项纪要如下：")
 
 
 def minutes_markdown(meeting: dict[str, Any]) -> str:
@@ -58,50 +94,54 @@ def minutes_markdown(meeting: dict[str, Any]) -> str:
         f"- 主持：{head['chair']}",
         f"- 参会单位：{head['attendees']}",
         "",
-        f"{head['date']}，{head['chair']}主持召开会议，研究协调重大项目推进中的有关问题。现将会议议定事项纪要如下：",
+        _intro(head),
         "",
     ]
     paragraphs = decision_paragraphs(meeting)
     lines += [f"{p}\n" for p in paragraphs] or ["（本次会议未形成议定事项。）", ""]
+    lines += [f"出席：{head['present']}", ""]
+    if head["others"]:
+        lines += [f"列席：{head['others']}", ""]
+    lines += ["---", "", f"抄送：{head['copy_to']}"]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def minutes_docx(meeting: dict[str, Any], path: Path) -> Path:
-    """Write the minutes laid out like real 会议纪要: title, number, date, chair, attendees, items."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    """Write the minutes as a 纪要 in the 公文 format (GB/T 9704-2012, see `render.gongwen`): the title,
+    the kind's name and number, the office and date above a rule, the items, then 出席 and 列席, and
+    抄送 between the 版记's rules."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Mm, Pt
+
+    from coordination.render import gongwen
 
     head = header_lines(meeting)
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-
-    def centered(text: str, size: int, bold: bool = False, font: str = "仿宋") -> None:
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.font.size = Pt(size)
-        run.font.name = font
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-
-    centered(head["title"], 22, bold=True, font="方正小标宋简体")
-    centered(head["number"], 16)
-    for label, value in (("会议时间", head["date"]), ("主　　持", head["chair"]), ("参会单位", head["attendees"])):
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{label}：").bold = True
-        paragraph.add_run(value)
-    intro = document.add_paragraph(
-        f"{head['date']}，{head['chair']}主持召开会议，研究协调重大项目推进中的有关问题。现将会议议定事项纪要如下：")
-    intro.paragraph_format.first_line_indent = Pt(32)
-    paragraphs = decision_paragraphs(meeting) or ["本次会议未形成议定事项。"]
-    for text in paragraphs:
-        paragraph = document.add_paragraph(text)
-        paragraph.paragraph_format.first_line_indent = Pt(32)
+    word = gongwen.new_document()
+    gongwen.title(word, head["title"])
+    gongwen.centred(word, head["number"])
+    masthead = word.add_paragraph()  # the office on the left, the date on the right, a rule below
+    masthead.paragraph_format.tab_stops.add_tab_stop(Mm(gongwen.TYPE_WIDTH_MM) - Pt(gongwen.CHAR),
+                                                     WD_TAB_ALIGNMENT.RIGHT)
+    masthead.paragraph_format.left_indent = Pt(gongwen.CHAR)
+    gongwen.run(masthead, f"{gongwen.DEFAULT_OFFICE}\t{head['date']}")
+    gongwen.rule(masthead, bottom=True, size=12)
+    word.add_paragraph()
+    gongwen.body(word, _intro(head))
+    for text in decision_paragraphs(meeting) or ["本次会议未形成议定事项。"]:
+        gongwen.body(word, text)
+    word.add_paragraph()
+    gongwen.labelled(word, "出席：", head["present"])
+    if head["others"]:
+        gongwen.labelled(word, "列席：", head["others"])
+    word.add_paragraph()
+    word.add_paragraph()
+    copy_to = word.add_paragraph()  # 版记: 4号仿宋, one character in from each side, between rules
+    copy_to.paragraph_format.left_indent = Pt(gongwen.PAGE_NUMBER_PT)
+    copy_to.paragraph_format.right_indent = Pt(gongwen.PAGE_NUMBER_PT)
+    copy_to.paragraph_format.keep_together = True
+    gongwen.run(copy_to, "抄送：", gongwen.BODY_FONT, gongwen.PAGE_NUMBER_PT)
+    gongwen.run(copy_to, head["copy_to"], gongwen.BODY_FONT, gongwen.PAGE_NUMBER_PT)
+    gongwen.rule(copy_to, top=True, bottom=True, size=8)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    word.save(str(path))
     return path

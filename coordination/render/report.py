@@ -102,6 +102,11 @@ class Document:
     period: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    # What Word's opening paragraph and signature cite: the cadence, the period's figures and the
+    # instant the report is as of.
+    cadence: str = ""
+    figures: dict[str, Any] = field(default_factory=dict)
+    as_of: str | None = None
 
 
 _TITLES = {
@@ -174,10 +179,15 @@ def report_title(cadence: str, lang: str = "zh") -> str:
 def document(report: dict[str, Any], lang: str = "zh") -> Document:
     """The report as titled tables, in the order an official report reads."""
     zh = lang != "en"
-    doc = Document(report_title(report["cadence"], lang), report["period"]["label"] if zh else report["period"]["name"])
+    period = report["period"]
+    subtitle = period["label"] if zh else period.get("label_en", period["name"])
+    doc = Document(report_title(report["cadence"], lang), subtitle)
     problems = report["problems"]
     totals = problems["totals"]
     days = problems["days_to_close"]
+    doc.cadence, doc.as_of = report["cadence"], report.get("as_of")
+    doc.figures = {**totals, "meetings": report["meetings"]["count"], "decisions": report["meetings"]["decisions"],
+                   "queued": sum(q.get("count", len(q["items"])) for q in report["queues"])}
     if report.get("annual"):
         doc.paragraphs.append(report["annual"]["paragraph"])
     doc.tables.append(Table("一、总体情况", "1. Overview", [
@@ -329,19 +339,26 @@ _NUMBER_FORMATS = {RATE: "0.0%", PCT: "0.0%", DATE: "yyyy-mm-dd", WAN: "#,##0.00
 
 
 def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
-    """One sheet per section, typed cells, percent and date formats, readable column widths.
+    """One sheet per section: its title, then the table with typed cells (万元 with thousands
+    separators, real percentages, real dates), finished by `render.xlsx.finish_sheet` (header frozen,
+    filter, widths from content, A4 landscape printing with the header repeated).
 
     Written row by row (openpyxl's write-only mode): a list of 100,000 problems never sits in memory
     as a million cell objects.
     """
+    from decimal import InvalidOperation
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
+    from coordination.render import xlsx as sheets
+
+    kinds = {RATE: sheets.PERCENT, PCT: sheets.PERCENT, WAN: sheets.MONEY, DATE: sheets.DATE}
     book = Workbook(write_only=True)
     cover = book.create_sheet("封面" if lang != "en" else "Cover")
     cover.column_dimensions["A"].width = 100
+    sheets.print_setup(cover)
 
     def styled(sheet: Any, value: Any, **style: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
@@ -349,11 +366,26 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
             setattr(cell, name, setting)
         return cell
 
+    def typed(value: Any, kind: str) -> tuple[Any, str]:
+        """The cell's value and the kind of `render.xlsx` its format follows."""
+        if kind == TEXT and isinstance(value, str) and value.endswith("%"):  # 总体's "25.0%"
+            try:
+                return float(Decimal(value[:-1]) / 100), sheets.PERCENT
+            except InvalidOperation:
+                pass
+        return _typed(value, kind), kinds.get(kind, sheets.TEXT)
+
+    def header(column: Column) -> str:
+        text = column.header(lang)  # a percentage shows its % sign: "开工率（%）" is 开工率
+        return text.removesuffix("（%）").removesuffix(" (%)") if column.kind == PCT else text
+
     cover.append([styled(cover, doc.title, font=Font(bold=True, size=16))])
     cover.append([doc.period])
     cover.append([])
     for paragraph in doc.paragraphs:
-        cover.append([styled(cover, paragraph, alignment=Alignment(wrap_text=True))])
+        cover.append([styled(cover, paragraph, alignment=Alignment(wrap_text=True, vertical="top"))])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    head = sheets.header_style()
     used: set[str] = set()
     for table in doc.tables:
         name = table.sheet[:31]
@@ -361,21 +393,29 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
             name = name[:29] + str(len(used))
         used.add(name)
         sheet = book.create_sheet(name)
-        for index, column in enumerate(table.columns, start=1):
-            # The width fits the header and the first rows: measuring 100,000 cells would take longer
-            # than writing them.
-            widest = max([_width(column.header(lang))] + [_width(cell_text(r.get(column.key), column.kind))
-                                                         for r in table.rows[:200]] + [6])
-            sheet.column_dimensions[get_column_letter(index)].width = min(widest + 2, 60)
-        sheet.freeze_panes = "A3"
+        widths = []
+        for column in table.columns:
+            sample = [typed(r.get(column.key), column.kind) for r in table.rows[: sheets.WIDTH_SAMPLE]]
+            widths.append(sheets.fit_width(header(column), [value for value, _ in sample],
+                                           kinds.get(column.kind, sheets.TEXT)))
+        # Long text wraps within the widest column allowed rather than running under its neighbours.
+        wrapped = [width >= sheets.MAX_WIDTH and column.kind in (TEXT, IDS)
+                   for width, column in zip(widths, table.columns, strict=True)]
+        sheets.finish_sheet(sheet, header_row=2, widths=widths, last_row=len(table.rows) + 2)
         sheet.append([styled(sheet, table.title(lang), font=Font(bold=True, size=13))])
-        bold = Font(bold=True)
-        sheet.append([styled(sheet, c.header(lang), font=bold) for c in table.columns])
-        formats = [_NUMBER_FORMATS.get(c.kind) for c in table.columns]
+        sheet.append([styled(sheet, header(c), **head) for c in table.columns])
         for row in table.rows:
-            values = [_typed(row.get(c.key), c.kind) for c in table.columns]
-            sheet.append([styled(sheet, v, number_format=f) if f and v is not None else v
-                          for v, f in zip(values, formats, strict=True)])
+            cells = []
+            for column, wraps in zip(table.columns, wrapped, strict=True):
+                value, kind = typed(row.get(column.key), column.kind)
+                fmt = sheets.number_format(kind)
+                if value is not None and fmt:
+                    cells.append(styled(sheet, value, number_format=fmt))
+                elif value is not None and wraps:
+                    cells.append(styled(sheet, value, alignment=wrap))
+                else:
+                    cells.append(value)
+            sheet.append(cells)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return path
@@ -385,43 +425,131 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
+WORD_BODY_ROWS = 5  # lines of each problem list a Word report's body shows; the list goes to an 附件
+# Columns whose text may wrap in Word (titles and names); ids, dates, figures and short words never do.
+_WRAPPING = frozenset({"name", "title", "project_name", "projects", "figure", "lead_unit_name", "chair_name",
+                       "owner_name", "key_label", "stuck"})
+_CADENCE_WORDS = {"weekly": ("本周", "This week"), "monthly": ("本月", "This month"),
+                  "quarterly": ("本季度", "This quarter"), "annual": ("本年度", "This year")}
+
+
+def opening(doc: Document, lang: str = "zh") -> str:
+    """The paragraph a Word report opens with, told from the period's figures."""
+    f = doc.figures
+    if not f:
+        return ""
+    zh, en = _CADENCE_WORDS.get(doc.cadence, ("本期", "This period"))
+    if lang == "en":
+        text = (f"{en}: {f['new']} new problems, {f['closed']} closed and struck off, {f['in_hand_end']} in hand "
+                f"at the end, of which {f['overdue']} overdue; {f['escalations']} escalations; "
+                f"{f['meetings']} coordination meetings with {f['decisions']} decisions.")
+        if f.get("closure_rate") is not None:
+            text += f" Closure rate {_percent(f['closure_rate'])}."
+        return text
+    overdue = f"其中超期{f['overdue']}个" if f["overdue"] else "无超期问题"
+    text = f"{zh}新增问题{f['new']}个，办结销号{f['closed']}个，在办{f['in_hand_end']}个，{overdue}"
+    text += (f"；提级协调{f['escalations']}次，涉及问题{f['escalated_problems']}个" if f["escalations"]
+             else "；无提级协调")
+    if f.get("reopened"):
+        text += f"；退回重办或回头看重开{f['reopened']}个"
+    text += (f"；召开协调会议{f['meetings']}次，形成议定事项{f['decisions']}条" if f["meetings"]
+             else "；未召开协调会议")
+    if f.get("queued"):
+        text += f"；目前待领导协调的问题{f['queued']}个"
+    text += "。"
+    rates = []
+    if f.get("closure_rate") is not None:
+        rates.append(f"办结率{_percent(f['closure_rate'])}")
+    if f.get("on_time_rate") is not None:
+        rates.append(f"按时办结率{_percent(f['on_time_rate'])}")
+    if rates:
+        text += "，".join(rates) + "。"
+    return text
+
+
+def issued_on(doc: Document) -> date:
+    """成文日期: the day the report is as of, in the district's time."""
+    from datetime import datetime
+
+    from coordination.config import DISTRICT_TZ
+
+    if doc.as_of:
+        moment = datetime.fromisoformat(doc.as_of)
+        return moment.astimezone(DISTRICT_TZ).date() if moment.tzinfo else moment.date()
+    return datetime.now(DISTRICT_TZ).date()
+
+
+def _annex_title(table: Table, lang: str) -> str:
+    import re
+
+    return re.sub(r"^([一二三四五六七八九十]+、|\d+\.\s*)", "", table.title(lang))
+
+
+def _lines(table: Table, cap: int | None) -> int:
+    """Problem lines a format showing `cap` per list shows (the "N more" lines not counted)."""
+    return sum(MORE not in row for row in table.visible(cap))
+
+
+def _word_table(word: Any, table: Table, lang: str, cap: int | None) -> None:
+    from coordination.render import gongwen
+
+    rows = [table.cells(row, lang, cap) for row in table.visible(cap)]
+    wraps = [c.kind in (TEXT, IDS) and c.key in _WRAPPING for c in table.columns]
+    gongwen.table(word, [c.header(lang) for c in table.columns], rows, wraps)
+
+
 def docx(doc: Document, path: Path, lang: str = "zh", cap: int | None = LIST_CAP) -> Path:
-    """Laid out as an official report: title, period, paragraphs, then one table per section."""
-    from docx import Document as Word
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
+    """Laid out as a 公文 (GB/T 9704-2012, see `render.gongwen`): title, period, an opening paragraph
+    told from the figures, one heading and table per section, the issuing office and date, then an
+    附件 for each problem list longer than the body shows."""
     from docx.shared import Pt
 
-    word = Word()
-    normal = word.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.font.size = Pt(12)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋")
-    title = word.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(doc.title)
-    run.bold = True
-    run.font.size = Pt(20)
-    period = word.add_paragraph(doc.period)
-    period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    from coordination.render import gongwen
+
+    zh = lang != "en"
+    word = gongwen.new_document()
+    gongwen.title(word, doc.title)
+    gongwen.centred(word, doc.period, gongwen.HEADING2_FONT)
+    word.add_paragraph()
+    if opening_text := opening(doc, lang):
+        gongwen.body(word, opening_text)
     for paragraph in doc.paragraphs:
-        word.add_paragraph(paragraph).paragraph_format.first_line_indent = Pt(24)
+        gongwen.body(word, paragraph)
+    body_cap = WORD_BODY_ROWS if cap is None else min(cap, WORD_BODY_ROWS)
+    annexes: list[Table] = []
     for table in doc.tables:
-        word.add_heading(table.title(lang), level=2)
+        gongwen.heading(word, table.title(lang))
         if not table.rows:
-            word.add_paragraph("（无）" if lang != "en" else "(none)")
+            gongwen.body(word, "（无）" if zh else "(none)")
             continue
-        grid = word.add_table(rows=1, cols=len(table.columns))
-        grid.style = "Table Grid"
-        for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
-            cell.text = column.header(lang)
-            for paragraph in cell.paragraphs:
-                for header_run in paragraph.runs:
-                    header_run.bold = True
-        for row in table.visible(cap):
-            cells = grid.add_row().cells
-            for cell, text in zip(cells, table.cells(row, lang, cap), strict=True):
-                cell.text = text
+        annexed = table.capped and _lines(table, cap) > _lines(table, body_cap)
+        _word_table(word, table, lang, body_cap if annexed else cap)
+        if annexed:
+            annexes.append(table)
+            gongwen.body(word, f"（以上为最紧急的{body_cap}个，详见附件{len(annexes)}。）" if zh
+                         else f"(The {body_cap} most urgent; see Annex {len(annexes)}.)")
+    if annexes:  # 附件说明: "附件：1．…", the next lines aligned with the first name
+        word.add_paragraph()
+        label = "附件：" if zh else "Annexes: "
+        hang = gongwen.ea_width(label) / 2 * gongwen.CHAR
+        for number, table in enumerate(annexes, start=1):
+            note = word.add_paragraph()
+            note.paragraph_format.left_indent = Pt(2 * gongwen.CHAR + hang)
+            note.paragraph_format.first_line_indent = Pt(-hang if number == 1 else 0)
+            gongwen.run(note, f"{label if number == 1 else ''}{number}．{_annex_title(table, lang)}")
+    day = issued_on(doc)
+    gongwen.signature(word, gongwen.DEFAULT_OFFICE if zh else gongwen.DEFAULT_OFFICE_EN,
+                      gongwen.chinese_date(day) if zh else day.isoformat())
+    for number, table in enumerate(annexes, start=1):
+        gongwen.page_break(word)
+        gongwen.run(word.add_paragraph(), f"附件{number}" if zh else f"Annex {number}", gongwen.HEADING1_FONT)
+        word.add_paragraph()
+        gongwen.title(word, _annex_title(table, lang))
+        word.add_paragraph()
+        _word_table(word, table, lang, cap)
+        if any(MORE in row for row in table.visible(cap)):
+            gongwen.body(word, "（完整清单见同期 Excel 版报告。）" if zh
+                         else "(The whole list is in the Excel report.)")
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(path))
     return path

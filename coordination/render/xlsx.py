@@ -1,17 +1,116 @@
-"""The ledger workbook (台账): the template's sheets with header notes and drop-down lists, filled
-with whatever rows it is given (none for the empty template). Never touches the database."""
+"""Excel workbooks coord writes, and how every one of their sheets is finished.
+
+`finish_sheet` is the one place that makes a table sheet one an official keeps working in: header
+frozen, auto-filter over the table, column widths from content, A4 landscape printing fit to one
+page wide with the header repeated and page numbers in the footer. `number_format` and `fit_width`
+are what the writers use for cell formats and widths. The ledger workbook (台账) follows: the
+template's sheets with header notes and drop-down lists, filled with whatever rows it is given (none
+for the empty template). Never touches the database."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from coordination.domain.enums import CATEGORIES, Difficulty, ProjectKind, ProjectLevel, State
 from coordination.domain.labels import label
 from coordination.domain.ledger import PROBLEMS, PROGRESS, PROJECTS, Choices, SheetSpec, ValueKind
+
+# Cell formats by what a column holds. Money is always in 万元 (the header says so).
+MONEY, PERCENT, DATE, INTEGER, TEXT = "money", "percent", "date", "int", "text"
+NUMBER_FORMATS: dict[str, str] = {MONEY: "#,##0.00", PERCENT: "0.0%", DATE: "yyyy-mm-dd", INTEGER: "0"}
+
+MIN_WIDTH = 8  # characters (an ASCII character is 1, a CJK character 2)
+MAX_WIDTH = 50  # wider content and titles wrap within this
+WIDTH_PADDING = 2
+WIDTH_SAMPLE = 200  # rows measured: measuring 100,000 cells would take longer than writing them
+A4 = 9  # openpyxl's Worksheet.PAPERSIZE_A4; write-only sheets lack the constant
+
+
+def number_format(kind: str) -> str | None:
+    """The number format of a column holding `kind` (MONEY, PERCENT, DATE, INTEGER); None for text."""
+    return NUMBER_FORMATS.get(kind)
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes on screen: East-Asian wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def shown(value: Any, kind: str = TEXT) -> str:
+    """The text a cell holding `value` shows under `number_format(kind)`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if kind == MONEY:
+            return f"{float(value):,.2f}"
+        if kind == PERCENT:
+            return f"{float(value) * 100:.1f}%"
+    return str(value)
+
+
+def fit_width(header: str, values: Iterable[Any], kind: str = TEXT, minimum: float = MIN_WIDTH) -> float:
+    """A column's width from its header and (the first `WIDTH_SAMPLE` of) its values, with a little
+    padding, at most `MAX_WIDTH`: longer titles and text wrap."""
+    widest = display_width(header)
+    for count, value in enumerate(values):
+        if count >= WIDTH_SAMPLE:
+            break
+        text = value if isinstance(value, str) else shown(value, kind)
+        widest = max(widest, max((display_width(line) for line in text.splitlines()), default=0))
+    return float(min(max(widest + WIDTH_PADDING, minimum), MAX_WIDTH))
+
+
+def header_style() -> dict[str, Any]:
+    """The header cells' font, fill and alignment (wrapping within the column's width)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDEBF7"),
+            "alignment": Alignment(wrap_text=True, vertical="center")}
+
+
+def print_setup(sheet: Any, *, title_row: int | None = None) -> None:
+    """A4 landscape, one page wide (as many pages tall as it takes), reasonable margins, page
+    numbers in the footer and, with `title_row`, that row repeated on every printed page."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "&P / &N"
+    if title_row is not None:
+        sheet.print_title_rows = f"{title_row}:{title_row}"
+
+
+def finish_sheet(sheet: Any, *, header_row: int, widths: Sequence[float], last_row: int,
+                 frozen_columns: int = 0) -> None:
+    """Make a table sheet (its header on `header_row`, columns A… with `widths`, data down to
+    `last_row`) one an official keeps working in: panes frozen below the header (and right of the
+    first `frozen_columns` columns), an auto-filter over the table, the column widths, and
+    `print_setup` repeating the header on every page.
+
+    Works on write-only sheets too: call it there before appending the first row (the frozen panes,
+    the widths and fit-to-page are written at the top of the sheet)."""
+    from openpyxl.utils import get_column_letter
+
+    for position, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
+    if widths:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{max(last_row, header_row)}"
+    print_setup(sheet, title_row=header_row)
+
 
 UNIT_SHEET = "单位"
 PEOPLE_SHEET = "人员"
@@ -76,25 +175,24 @@ def _choices(choices: Choices) -> list[str]:
             return []
 
 
+_LEDGER_KINDS = {ValueKind.MONEY: MONEY, ValueKind.DATE: DATE, ValueKind.YEAR: INTEGER}
+
+
 def _sheet(workbook: Any, spec: SheetSpec, rows: Sequence[dict[str, Any]], has_units: bool) -> None:
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = workbook.create_sheet(spec.title)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="center")
+    style = header_style()
     for position, column in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=position, value=column.header)
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+        cell.font, cell.fill, cell.alignment = style["font"], style["fill"], style["alignment"]
         if column.note:
             comment = Comment(column.note, "coord")
             comment.width, comment.height = 260, 110
             cell.comment = comment
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = column.width
         if column.choices is Choices.UNITS:
             if not has_units:
                 continue
@@ -109,13 +207,35 @@ def _sheet(workbook: Any, spec: SheetSpec, rows: Sequence[dict[str, Any]], has_u
                                     errorTitle=column.header)
         validation.add(f"{letter}2:{letter}1048576")
         sheet.add_data_validation(validation)
-    sheet.freeze_panes = "B2"
     for row in rows:
         sheet.append([_cell(row.get(column.key)) for column in spec.columns])
-    date_columns = [i for i, c in enumerate(spec.columns, start=1) if c.kind is ValueKind.DATE]
-    for index in date_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.number_format = "yyyy-mm-dd"
+    widths = []
+    for position, column in enumerate(spec.columns, start=1):
+        kind = _LEDGER_KINDS.get(column.kind, TEXT)
+        values = [_cell(row.get(column.key)) for row in rows[:WIDTH_SAMPLE]]
+        # The template's own width is the least: it leaves room to type in an empty template.
+        widths.append(fit_width(column.header, values, kind, minimum=column.width))
+        fmt = number_format(kind)
+        if fmt is None:
+            continue
+        # On the column too, so that rows typed into the sheet show the same way.
+        sheet.column_dimensions[get_column_letter(position)].number_format = fmt
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+            if cell.value is not None:
+                cell.number_format = fmt
+    finish_sheet(sheet, header_row=1, widths=widths, last_row=len(rows) + 1, frozen_columns=1)
+
+
+def _reference_sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    sheet = workbook.create_sheet(title)
+    style = header_style()
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = style["font"], style["fill"], style["alignment"]
+    for row in rows:
+        sheet.append(list(row))
+    widths = [fit_width(header, (row[i] for row in rows)) for i, header in enumerate(headers)]
+    finish_sheet(sheet, header_row=1, widths=widths, last_row=len(rows) + 1)
 
 
 def _cell(value: Any) -> Any:
@@ -131,30 +251,22 @@ def _cell(value: Any) -> Any:
 def ledger_workbook(book: LedgerBook) -> Any:
     """An openpyxl Workbook: 说明, 项目, 投资进度, 问题, and the 单位 / 人员 reference lists."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE_SHEET
-    guide.column_dimensions["A"].width = 120
+    guide.column_dimensions["A"].width = 110  # what an A4 landscape page holds; longer lines wrap
+    wrap = Alignment(wrap_text=True, vertical="top")
     for line in (*GUIDE, *book.extra_guide):
         guide.append([line])
+        guide.cell(row=guide.max_row, column=1).alignment = wrap
     guide["A1"].font = Font(bold=True, size=14)
+    print_setup(guide)
     for spec, rows in ((PROJECTS, book.projects), (PROGRESS, book.progress), (PROBLEMS, book.problems)):
         _sheet(workbook, spec, rows, bool(book.units))
-    units = workbook.create_sheet(UNIT_SHEET)
-    units.append(["单位代码", "单位名称", "类型"])
-    for unit in book.units:
-        units.append(list(unit))
-    people = workbook.create_sheet(PEOPLE_SHEET)
-    people.append(["账号", "姓名", "单位", "角色"])
-    for person in book.people:
-        people.append(list(person))
-    for sheet, widths in ((units, (14, 30, 14)), (people, (18, 16, 14, 30))):
-        for letter, width in zip("ABCD", widths, strict=False):
-            sheet.column_dimensions[letter].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+    _reference_sheet(workbook, UNIT_SHEET, ("单位代码", "单位名称", "类型"), book.units)
+    _reference_sheet(workbook, PEOPLE_SHEET, ("账号", "姓名", "单位", "角色"), book.people)
     workbook.active = 1  # open on 项目
     return workbook
 
