@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
 
 from coordination.cli.context import JsonOption, fail, state
-from coordination.domain.workdays import parse_date_list
+from coordination.domain.errors import InvalidInput
+from coordination.domain.parsing import DATE_FORMS, parse_day
 from coordination.render import terminal
 
 app = typer.Typer(help="工作日历：法定节假日与调休 / the official working-day calendar.", no_args_is_help=True)
 
 
-def _dates(text: str, option: str) -> list[date]:
+def _dates(text: str, option: str, today: date) -> list[date]:
+    """Dates from "2027-01-01,2027-02-16..2027-02-22" (commas, spaces or 、; ranges with .., ~ or 至),
+    each in any of the forms parse_day reads."""
+    days: set[date] = set()
+    for chunk in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        for separator in ("..", "~", "～", "至"):
+            if separator in chunk:
+                first_text, last_text = chunk.split(separator, 1)
+                first = parse_day(first_text, today=today, option=option)
+                last = parse_day(last_text, today=today, option=option)
+                if last < first:
+                    fail(f"{option} 中的日期范围倒置：{chunk}", f"{option}: the range {chunk} ends before it starts")
+                days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+                break
+        else:
+            days.add(parse_day(chunk, today=today, option=option))
+    return sorted(days)
+
+
+def _day(text: str, today: date) -> date:
+    """One day, in any of the forms people write (a list or a range is refused: one day at a time)."""
     try:
-        return parse_date_list(text)
-    except ValueError as exc:
-        fail(f"{option} 中的日期无效：{exc}", f"invalid date in {option}: {exc}")
+        return parse_day(text, today=today, option="DATE")
+    except InvalidInput:
+        if len(text.replace("，", ",").replace("、", ",").split(",")) > 1 or ".." in text or "~" in text:
+            fail("只能调整单独一天", "override one day at a time")
+        raise
 
 
 @app.command()
@@ -34,7 +60,8 @@ def load(
 
     app_state = state(ctx)
     view = calendar.load_year(app_state.uow(), caller=app_state.caller(), year=year,
-                              holidays=_dates(holidays, "--holidays"), workdays=_dates(workdays, "--workdays"))
+                              holidays=_dates(holidays, "--holidays", app_state.today()),
+                              workdays=_dates(workdays, "--workdays", app_state.today()))
     if as_json:
         app_state.emit_json(view.to_json())
         return
@@ -63,7 +90,7 @@ def show(
 @app.command()
 def override(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+    day: Annotated[str, typer.Argument(metavar="DATE", help=f"日期，如 {DATE_FORMS} / date")],
     workday: Annotated[bool, typer.Option("--workday/--off", help="设为上班日或休息日 / working day or day off")],
     reason: Annotated[str, typer.Option("--reason", help="原因 / reason")],
     as_json: bool = JsonOption,
@@ -72,10 +99,8 @@ def override(
     from coordination.services import calendar
 
     app_state = state(ctx)
-    parsed = _dates(day, "DATE")
-    if len(parsed) != 1:
-        fail("只能调整单独一天", "override one day at a time")
-    view = calendar.set_override(app_state.uow(), caller=app_state.caller(), day=parsed[0], is_workday=workday,
+    parsed = _day(day, app_state.today())
+    view = calendar.set_override(app_state.uow(), caller=app_state.caller(), day=parsed, is_workday=workday,
                                  reason=reason)
     if as_json:
         app_state.emit_json(view.to_json())

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from coordination.services.common import Caller
+    from coordination.services.lookup import Names
     from coordination.uow import UnitOfWork
 
 JsonOption = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON")
@@ -55,6 +56,25 @@ class AppState:
 
     def reader(self) -> UnitOfWork:
         return self.uow(write=False)
+
+    @cached_property
+    def names(self) -> Names:
+        """Units, projects and people by what the user typed (codes in any case, names, short names)."""
+        from coordination.services import lookup
+
+        return lookup.names(self.reader())
+
+    def unit(self, text: str | None) -> str | None:
+        return None if text is None else self.names.unit(text)
+
+    def units(self, text: str | None) -> list[str]:
+        return self.names.units(split_codes(text))
+
+    def project(self, text: str | None) -> str | None:
+        return None if text is None else self.names.project(text)
+
+    def person(self, text: str | None) -> str | None:
+        return None if text is None else self.names.person(text)
 
     def caller(self) -> Caller:
         from coordination.services.common import Caller

@@ -8,9 +8,18 @@ from typing import Annotated
 
 import typer
 
-from coordination.cli.context import AppState, JsonOption, fail, split_codes, state
-from coordination.domain.enums import Action, Difficulty, Level, Light, State
+from coordination.cli.context import AppState, JsonOption, fail, state
+from coordination.domain.enums import Action, Difficulty, Light, State
 from coordination.domain.labels import label
+from coordination.domain.parsing import (
+    DATE_FORMS,
+    accepted,
+    parse_day,
+    parse_difficulty,
+    parse_level,
+    parse_light,
+    parse_state,
+)
 from coordination.domain.problem import ActionInput
 from coordination.render import terminal
 
@@ -21,13 +30,8 @@ VersionOption = Annotated[int | None, typer.Option(
     "--version", help="你看到的版本号；若已被他人修改则拒绝 / the version you saw")]
 
 
-def _parse_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"{option} 日期格式无效：{text}（应为 YYYY-MM-DD）", f"{option}: invalid date {text} (use YYYY-MM-DD)")
+def _parse_date(app_state: AppState, text: str | None, option: str) -> date | None:
+    return None if text is None else parse_day(text, today=app_state.today(), option=option)
 
 
 def _print_problem(app_state: AppState, data: dict[str, object], as_json: bool, message: str | None) -> None:
@@ -54,7 +58,7 @@ def _act(ctx: typer.Context, action: Action, problem_id: str, inputs: ActionInpu
 @app.command("raise")
 def raise_(
     ctx: typer.Context,
-    project: Annotated[str, typer.Option("--project", "-p", help="项目代码 / project code")],
+    project: Annotated[str, typer.Option("--project", "-p", help="项目代码或名称 / project code or name")],
     title: Annotated[str, typer.Option("--title", "-t", help="问题标题 / title")],
     category: Annotated[str, typer.Option("--category", "-c", help="类别，如 用地、环评 / category")],
     detail: Annotated[str | None, typer.Option("--detail", "-d", help="详细描述 / detail")] = None,
@@ -64,7 +68,8 @@ def raise_(
     from coordination.services import issues
 
     app_state = state(ctx)
-    view = issues.raise_problem(app_state.uow(), caller=app_state.caller(), project=project, title=title,
+    code = app_state.names.project(project)
+    view = issues.raise_problem(app_state.uow(), caller=app_state.caller(), project=code, title=title,
                                 category=category, detail=detail)
     _print_problem(app_state, view.to_json(), as_json,
                    app_state.t(f"已上报：{view.id}", f"raised: {view.id}"))
@@ -74,17 +79,21 @@ def raise_(
 def assign(
     ctx: typer.Context,
     problem_id: Annotated[str, typer.Argument(metavar="ID")],
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位；省略时按分办表 / lead unit")] = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", "-u", help="责任单位代码或简称；省略时按分办表 / lead unit")] = None,
     co_units: Annotated[str | None, typer.Option("--co-units", help="配合单位 U1,U2 / co-units")] = None,
-    difficulty: Annotated[Difficulty, typer.Option("--difficulty", help="A=30 B=15 C=5 个工作日")] = Difficulty.B,
-    due: Annotated[str | None, typer.Option("--due", help="指定办结期限 YYYY-MM-DD / explicit due date")] = None,
+    difficulty: Annotated[str, typer.Option(
+        "--difficulty", help=f"难度 A=30 B=15 C=5 个工作日：{accepted(Difficulty)}")] = "B",
+    due: Annotated[str | None, typer.Option("--due", help=f"指定办结期限，如 {DATE_FORMS} / explicit due date")] = None,
     reason: ReasonOption = None,
     version: VersionOption = None,
     as_json: bool = JsonOption,
 ) -> None:
     """交办问题给责任单位 / assign a problem to its lead unit."""
-    inputs = ActionInput(reason=reason, unit=unit.strip() if unit else None, co_units=tuple(split_codes(co_units)),
-                         difficulty=difficulty, due=_parse_date(due, "--due"))
+    app_state = state(ctx)
+    inputs = ActionInput(reason=reason, unit=app_state.unit(unit) if unit and unit.strip() else None,
+                         co_units=tuple(app_state.units(co_units)), difficulty=parse_difficulty(difficulty),
+                         due=_parse_date(app_state, due, "--due"))
     _act(ctx, Action.ASSIGN, problem_id, inputs, version, as_json)
 
 
@@ -138,12 +147,12 @@ def extend(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    state_: Annotated[State | None, typer.Option("--state", help="状态 / state")] = None,
-    project: Annotated[str | None, typer.Option("--project", "-p")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位 / lead unit")] = None,
-    level: Annotated[str | None, typer.Option("--level", help="L1–L5")] = None,
+    state_: Annotated[str | None, typer.Option("--state", help=f"状态 / state：{accepted(State)}")] = None,
+    project: Annotated[str | None, typer.Option("--project", "-p", help="项目代码或名称 / project")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位代码或简称 / lead unit")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="L1–L5（也可写 2、二级）")] = None,
     category: Annotated[str | None, typer.Option("--category", "-c")] = None,
-    light: Annotated[Light | None, typer.Option("--light", help="green | yellow | red")] = None,
+    light: Annotated[str | None, typer.Option("--light", help=f"亮灯 / light：{accepted(Light)}（红、黄、绿）")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="只看在办 / open problems only")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100000)] = 500,
     as_json: bool = JsonOption,
@@ -152,23 +161,16 @@ def list_(
     from coordination.services import issues
 
     app_state = state(ctx)
-    filters = issues.ProblemFilter(state=state_, project=project, unit=unit, level=_level(level),
-                                   category=category, light=light, open_only=open_only, limit=limit)
+    filters = issues.ProblemFilter(state=parse_state(state_) if state_ else None,
+                                   project=app_state.project(project), unit=app_state.unit(unit),
+                                   level=parse_level(level) if level else None, category=category,
+                                   light=parse_light(light) if light else None, open_only=open_only, limit=limit)
     views = issues.list_problems(app_state.reader(), today=app_state.today(), filters=filters)
     rows = [v.to_json() for v in views]
     if as_json:
         app_state.emit_json(rows)
     else:
         app_state.out.print(terminal.problems_table(rows, app_state.lang))
-
-
-def _level(text: str | None) -> Level | None:
-    if text is None:
-        return None
-    try:
-        return Level.parse(text)
-    except ValueError:
-        fail(f"层级无效：{text}（应为 L1–L5）", f"invalid level {text} (L1–L5)")
 
 
 @app.command()

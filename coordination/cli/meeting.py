@@ -10,7 +10,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from coordination.cli.context import AppState, JsonOption, fail, split_codes, state
+from coordination.cli.context import AppState, JsonOption, fail, state
 from coordination.domain.meetings import (
     DecisionInput,
     MeetingKind,
@@ -20,17 +20,21 @@ from coordination.domain.meetings import (
     meeting_state_label,
     outcome_label,
 )
+from coordination.domain.parsing import (
+    DATE_FORMS,
+    accepted,
+    parse_day,
+    parse_meeting_kind,
+    parse_meeting_state,
+)
 from coordination.render import terminal
 
 app = typer.Typer(help="协调会议：会商、会办、专题会与会议纪要 / coordination meetings and minutes.",
                   no_args_is_help=True)
 
 
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"{option} 日期格式无效：{text}（应为 YYYY-MM-DD）", f"{option}: invalid date {text} (use YYYY-MM-DD)")
+def _date(app_state: AppState, text: str, option: str) -> date:
+    return parse_day(text, today=app_state.today(), option=option)
 
 
 def _print(app_state: AppState, data: dict[str, Any], as_json: bool, message: str | None = None) -> None:
@@ -67,9 +71,9 @@ def _print(app_state: AppState, data: dict[str, Any], as_json: bool, message: st
 @app.command()
 def plan(
     ctx: typer.Context,
-    kind: Annotated[MeetingKind, typer.Option("--kind", help="task-force | leader | principal")],
-    held_on: Annotated[str, typer.Option("--date", help="会议日期 YYYY-MM-DD")],
-    chair: Annotated[str, typer.Option("--chair", help="主持人账号 / chair")],
+    kind: Annotated[str, typer.Option("--kind", help=f"会议类型 / kind：{accepted(MeetingKind)}")],
+    held_on: Annotated[str, typer.Option("--date", help=f"会议日期，如 {DATE_FORMS} / date")],
+    chair: Annotated[str, typer.Option("--chair", help="主持人账号或姓名 / chair")],
     notify: Annotated[bool, typer.Option("--notify", help="向议程涉及的单位发会议通知 / notify the units")] = False,
     as_json: bool = JsonOption,
 ) -> None:
@@ -77,8 +81,9 @@ def plan(
     from coordination.services import meetings
 
     app_state = state(ctx)
-    view = meetings.plan_meeting(app_state.uow(), caller=app_state.caller(), kind=kind,
-                                 held_on=_date(held_on, "--date"), chair=chair, notify=notify)
+    view = meetings.plan_meeting(app_state.uow(), caller=app_state.caller(), kind=parse_meeting_kind(kind),
+                                 held_on=_date(app_state, held_on, "--date"), chair=app_state.names.person(chair),
+                                 notify=notify)
     _print(app_state, view.to_json(), as_json, app_state.t(
         f"已制定会议 {view.id}，议程 {len(view.agenda)} 项", f"planned {view.id}: {len(view.agenda)} items"))
 
@@ -123,9 +128,9 @@ def decide(
     meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
     problem_id: Annotated[str, typer.Argument(metavar="ID")],
     decision: Annotated[str, typer.Option("--decision", help="议定事项内容 / what was decided")],
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="牵头单位 / lead unit")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="牵头单位代码或简称 / lead unit")] = None,
     co_units: Annotated[str | None, typer.Option("--co-units", help="配合单位 U1,U2")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="办结期限 YYYY-MM-DD")] = None,
+    due: Annotated[str | None, typer.Option("--due", help=f"办结期限，如 {DATE_FORMS} / due date")] = None,
     escalate: Annotated[bool, typer.Option("--escalate", help="议定继续提级 / escalate further")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="议定解释办结 / close as explained")] = False,
     as_json: bool = JsonOption,
@@ -139,9 +144,10 @@ def decide(
     app_state = state(ctx)
     view = meetings.decide(
         app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id, problem_id=problem_id,
-        decision=DecisionInput(outcome=outcome, text=decision, unit=unit.strip() if unit else None,
-                               co_units=tuple(split_codes(co_units)),
-                               due=_date(due, "--due") if due else None))
+        decision=DecisionInput(outcome=outcome, text=decision,
+                               unit=app_state.unit(unit) if unit and unit.strip() else None,
+                               co_units=tuple(app_state.units(co_units)),
+                               due=_date(app_state, due, "--due") if due else None))
     _print(app_state, view.to_json(), as_json, app_state.t("已记录议定事项", "decision recorded"))
 
 
@@ -161,8 +167,9 @@ def close(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar=
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[MeetingKind | None, typer.Option("--kind")] = None,
-    state_: Annotated[MeetingState | None, typer.Option("--state")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=f"会议类型 / kind：{accepted(MeetingKind)}")] = None,
+    state_: Annotated[str | None, typer.Option(
+        "--state", help=f"会议状态 / state：{accepted(MeetingState)}")] = None,
     year: Annotated[int | None, typer.Option("--year")] = None,
     as_json: bool = JsonOption,
 ) -> None:
@@ -170,7 +177,9 @@ def list_(
     from coordination.services import meetings
 
     app_state = state(ctx)
-    views = meetings.list_meetings(app_state.reader(), today=app_state.today(), kind=kind, state=state_, year=year)
+    views = meetings.list_meetings(app_state.reader(), today=app_state.today(),
+                                   kind=parse_meeting_kind(kind) if kind else None,
+                                   state=parse_meeting_state(state_) if state_ else None, year=year)
     rows = [v.to_json() for v in views]
     if as_json:
         app_state.emit_json(rows)

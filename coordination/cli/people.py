@@ -8,6 +8,7 @@ import typer
 
 from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.enums import Role
+from coordination.domain.parsing import accepted, parse_role
 from coordination.render import terminal
 
 app = typer.Typer(help="人员与角色 / people and roles.", no_args_is_help=True)
@@ -18,8 +19,9 @@ def add(
     ctx: typer.Context,
     handle: Annotated[str, typer.Argument(help="账号 / handle")],
     name: Annotated[str, typer.Argument(help="姓名 / name")],
-    role: Annotated[list[Role], typer.Option("--role", "-r", help="角色，可重复 / role (repeatable)")],
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位代码 / unit code")] = None,
+    role: Annotated[list[str], typer.Option(
+        "--role", "-r", help=f"角色，可重复 / role (repeatable)：{accepted(Role)}")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="所属单位代码或简称 / unit")] = None,
     mobile: Annotated[str | None, typer.Option("--mobile", help="手机号，钉钉群消息 @ 此号 / mobile number")] = None,
     as_json: bool = JsonOption,
 ) -> None:
@@ -28,7 +30,7 @@ def add(
 
     app_state = state(ctx)
     view = directory.add_person(app_state.uow(), caller=app_state.caller(), handle=handle, name=name,
-                                unit=unit, roles=role, mobile=mobile)
+                                unit=app_state.unit(unit), roles=[parse_role(r) for r in role], mobile=mobile)
     _show(app_state, view.to_json(), as_json)
 
 

@@ -11,6 +11,13 @@ from coordination.cli.context import AppState, JsonOption, fail, split_codes, st
 from coordination.domain.enums import Light, ProjectKind, ProjectLevel
 from coordination.domain.errors import InvalidInput
 from coordination.domain.investment import Grouping, YearMonth, default_as_of, parse_date, parse_money
+from coordination.domain.parsing import (
+    accepted,
+    parse_grouping,
+    parse_light,
+    parse_project_kind,
+    parse_project_level,
+)
 from coordination.render import terminal
 
 if TYPE_CHECKING:
@@ -24,8 +31,7 @@ def _many(values: list[str] | None) -> list[str]:
     return [code for value in values or [] for code in split_codes(value)]
 
 
-KindOption = Annotated[ProjectKind | None, typer.Option("--kind", help="产业 industry | 社会民生 livelihood | "
-                                                                       "基础设施 infrastructure")]
+KindOption = Annotated[str | None, typer.Option("--kind", help=f"项目类别 / kind：{accepted(ProjectKind)}")]
 TotalOption = Annotated[str | None, typer.Option("--total", help="总投资，万元（也可写 3.2亿） / total, 10k yuan")]
 PlanOption = Annotated[str | None, typer.Option("--annual-plan", help="年度计划投资，万元 / annual plan, 10k yuan")]
 PlanYearOption = Annotated[int | None, typer.Option("--plan-year", help="年度计划所属年份（默认今年）")]
@@ -66,11 +72,12 @@ def _dates(values: dict[str, str | None]) -> dict[str, date | None]:
     return {name: _day(values[name], "--" + name.replace("_", "-")) for name in _DATES}
 
 
-def _details(kind: ProjectKind | None, total: str | None, annual_plan: str | None, plan_year: int | None,
+def _details(kind: str | None, total: str | None, annual_plan: str | None, plan_year: int | None,
              in_stats: bool | None, dates: dict[str, str | None]) -> InvestmentDetails:
     from coordination.services.directory import InvestmentDetails
 
-    return InvestmentDetails(kind=kind, total_investment_yuan=_amount(total, "--total"), in_stats=bool(in_stats),
+    return InvestmentDetails(kind=parse_project_kind(kind) if kind else None,
+                             total_investment_yuan=_amount(total, "--total"), in_stats=bool(in_stats),
                              plan_year=plan_year, annual_plan_yuan=_amount(annual_plan, "--annual-plan"),
                              **_dates(dates))
 
@@ -84,10 +91,10 @@ def add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="项目代码 / code")],
     name: Annotated[str, typer.Argument(help="项目名称 / name")],
-    level: Annotated[ProjectLevel, typer.Option("--level", help="provincial | municipal | district")],
-    leader: Annotated[list[str], typer.Option("--leader", help="挂钩区领导，可重复 / linked leader")],
-    locality: Annotated[str, typer.Option("--locality", help="属地镇/园区 / locality unit")],
-    lead_unit: Annotated[str, typer.Option("--lead-unit", help="牵头单位 / lead department")],
+    level: Annotated[str, typer.Option("--level", help=f"项目级别 / level：{accepted(ProjectLevel)}")],
+    leader: Annotated[list[str], typer.Option("--leader", help="挂钩区领导账号或姓名，可重复 / linked leader")],
+    locality: Annotated[str, typer.Option("--locality", help="属地镇/园区代码或简称 / locality unit")],
+    lead_unit: Annotated[str, typer.Option("--lead-unit", help="牵头单位代码或简称 / lead department")],
     helpers: Annotated[str | None, typer.Option("--helpers", help="帮办单位 U1,U2 / helper units")] = None,
     specialist: Annotated[list[str] | None, typer.Option("--specialist", help="项目专员 / specialist")] = None,
     kind: KindOption = None,
@@ -111,9 +118,12 @@ def add(
         "planned_start": planned_start, "actual_start": actual_start, "planned_completion": planned_completion,
         "actual_completion": actual_completion, "planned_production": planned_production,
         "actual_production": actual_production})
-    view = directory.add_project(app_state.uow(), caller=app_state.caller(), code=code, name=name, level=level,
-                                 locality=locality, lead_unit=lead_unit, leaders=_many(leader),
-                                 helpers=split_codes(helpers), specialists=_many(specialist), details=details)
+    names = app_state.names
+    view = directory.add_project(app_state.uow(), caller=app_state.caller(), code=code, name=name,
+                                 level=parse_project_level(level), locality=names.unit(locality),
+                                 lead_unit=names.unit(lead_unit), leaders=names.people(_many(leader)),
+                                 helpers=names.units(split_codes(helpers)),
+                                 specialists=names.people(_many(specialist)), details=details)
     if as_json:
         app_state.emit_json(view.to_json())
     else:
@@ -124,9 +134,10 @@ def add(
 def list_(
     ctx: typer.Context,
     month: MonthOption = None,
-    by: Annotated[Grouping, typer.Option("--by", help="汇总方式 / summarise by")] = Grouping.ALL,
-    level: Annotated[ProjectLevel | None, typer.Option("--level", help="只看某级别 / one level only")] = None,
-    light: Annotated[Light | None, typer.Option("--light", help="green | yellow | red")] = None,
+    by: Annotated[str, typer.Option("--by", help=f"汇总方式 / summarise by：{accepted(Grouping)}")] = "all",
+    level: Annotated[str | None, typer.Option(
+        "--level", help=f"只看某级别 / one level only：{accepted(ProjectLevel)}")] = None,
+    light: Annotated[str | None, typer.Option("--light", help=f"亮灯 / light：{accepted(Light)}（红、黄、绿）")] = None,
     as_json: bool = JsonOption,
 ) -> None:
     """项目清单：完成率、序时进度、差距、亮灯，以及开工率 / projects with their figures."""
@@ -134,7 +145,9 @@ def list_(
     from coordination.services import projects
 
     app_state = state(ctx)
-    board = projects.board(app_state.reader(), as_of=_month(app_state, month), grouping=by, level=level, light=light)
+    board = projects.board(app_state.reader(), as_of=_month(app_state, month), grouping=parse_grouping(by),
+                           level=parse_project_level(level) if level else None,
+                           light=parse_light(light) if light else None)
     if as_json:
         app_state.emit_json([p.to_json() for p in board.projects])
     else:
@@ -145,7 +158,7 @@ def list_(
 def portfolio(
     ctx: typer.Context,
     month: MonthOption = None,
-    by: Annotated[Grouping, typer.Option("--by", help="all | level | kind | locality | leader")] = Grouping.LEVEL,
+    by: Annotated[str, typer.Option("--by", help=f"汇总方式 / summarise by：{accepted(Grouping)}")] = "level",
     as_json: bool = JsonOption,
 ) -> None:
     """开工率、完成率、序时进度：按级别、类别、属地或挂钩领导汇总 / portfolio figures by group."""
@@ -153,7 +166,7 @@ def portfolio(
     from coordination.services import projects
 
     app_state = state(ctx)
-    board = projects.board(app_state.reader(), as_of=_month(app_state, month), grouping=by)
+    board = projects.board(app_state.reader(), as_of=_month(app_state, month), grouping=parse_grouping(by))
     data = board.to_json()
     if as_json:
         app_state.emit_json({"as_of": data["as_of"], "grouping": data["grouping"],
@@ -177,6 +190,7 @@ def progress(
     from coordination.services import projects
 
     app_state = state(ctx)
+    code = app_state.names.project(code)
     if amount is None:
         data = projects.project_with_figures(app_state.reader(), code=code, as_of=_month(app_state, month)).to_json()
         if as_json:
@@ -208,7 +222,7 @@ def update(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(metavar="PROJECT")],
     name: Annotated[str | None, typer.Option("--name", help="项目名称 / name")] = None,
-    level: Annotated[ProjectLevel | None, typer.Option("--level", help="provincial | municipal | district")] = None,
+    level: Annotated[str | None, typer.Option("--level", help=f"项目级别 / level：{accepted(ProjectLevel)}")] = None,
     kind: KindOption = None,
     total: TotalOption = None,
     annual_plan: PlanOption = None,
@@ -226,11 +240,13 @@ def update(
     from coordination.services import projects
 
     app_state = state(ctx)
+    code = app_state.names.project(code)
     dates = _dates({"planned_start": planned_start, "actual_start": actual_start,
                     "planned_completion": planned_completion, "actual_completion": actual_completion,
                     "planned_production": planned_production, "actual_production": actual_production})
     wanted = projects.ProjectFields(
-        name=name.strip() if name and name.strip() else None, level=level, kind=kind,
+        name=name.strip() if name and name.strip() else None,
+        level=parse_project_level(level) if level else None, kind=parse_project_kind(kind) if kind else None,
         total_investment_yuan=_amount(total, "--total"), in_stats=in_stats,
         planned_start=dates["planned_start"], actual_start=dates["actual_start"],
         planned_completion=dates["planned_completion"], actual_completion=dates["actual_completion"],
@@ -250,6 +266,7 @@ def show(ctx: typer.Context, code: Annotated[str, typer.Argument()], as_json: bo
     from coordination.services import issues, projects
 
     app_state = state(ctx)
+    code = app_state.names.project(code)
     view = projects.project_with_figures(app_state.reader(), code=code, as_of=default_as_of(app_state.today()))
     problems = issues.list_problems(app_state.reader(), today=app_state.today(),
                                     filters=issues.ProblemFilter(project=view.project.code, open_only=True))
@@ -276,14 +293,16 @@ def roster(
     from coordination.services import directory
 
     app_state = state(ctx)
+    names = app_state.names
+    code = names.project(code)
     if leaders is None and helpers is None and specialists is None:
         view = directory.get_project(app_state.reader(), code=code)
     else:
         view = directory.set_roster(
             app_state.uow(), caller=app_state.caller(), code=code,
-            leaders=None if leaders is None else split_codes(leaders),
-            helpers=None if helpers is None else split_codes(helpers),
-            specialists=None if specialists is None else split_codes(specialists))
+            leaders=None if leaders is None else names.people(split_codes(leaders)),
+            helpers=None if helpers is None else names.units(split_codes(helpers)),
+            specialists=None if specialists is None else names.people(split_codes(specialists)))
     if as_json:
         app_state.emit_json(view.to_json())
     else:
@@ -294,14 +313,15 @@ def roster(
 def route_set(
     ctx: typer.Context,
     category: Annotated[str, typer.Argument(help="问题类别 / category")],
-    unit: Annotated[str, typer.Argument(help="默认责任单位 / usual unit")],
+    unit: Annotated[str, typer.Argument(help="默认责任单位代码或简称 / usual unit")],
     as_json: bool = JsonOption,
 ) -> None:
     """设置某类问题的默认责任单位（管理员） / set the usual unit of a category."""
     from coordination.services import directory
 
     app_state = state(ctx)
-    result = directory.set_route(app_state.uow(), caller=app_state.caller(), category=category, unit=unit)
+    result = directory.set_route(app_state.uow(), caller=app_state.caller(), category=category,
+                                 unit=app_state.names.unit(unit))
     if as_json:
         app_state.emit_json(result)
     else:

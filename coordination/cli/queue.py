@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from coordination.cli.context import JsonOption, fail, state
-from coordination.domain.enums import Level
+from coordination.cli.context import JsonOption, state
 from coordination.domain.labels import word
+from coordination.domain.parsing import parse_level
 from coordination.render import terminal
 
 
@@ -16,9 +16,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def queue(
         ctx: typer.Context,
-        leader: Annotated[str | None, typer.Option("--leader", help="挂钩领导账号 / linked leader")] = None,
-        level: Annotated[str | None, typer.Option("--level", help="L2–L5")] = None,
-        unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位 / lead unit")] = None,
+        leader: Annotated[str | None, typer.Option("--leader", help="挂钩领导账号或姓名 / linked leader")] = None,
+        level: Annotated[str | None, typer.Option("--level", help="L2–L5（也可写 2、二级）")] = None,
+        unit: Annotated[str | None, typer.Option("--unit", "-u", help="责任单位代码或简称 / lead unit")] = None,
         limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="每页条数 / problems per page")] = 20,
         page: Annotated[int, typer.Option("--page", "-p", min=1, help="第几页（从 1 起） / page, from 1")] = 1,
         as_json: bool = JsonOption,
@@ -27,12 +27,9 @@ def register(app: typer.Typer) -> None:
         from coordination.services import issues
 
         app_state = state(ctx)
-        parsed: Level | None = None
-        if level is not None:
-            try:
-                parsed = Level.parse(level)
-            except ValueError:
-                fail(f"层级无效：{level}（应为 L1–L5）", f"invalid level {level} (L1–L5)")
+        parsed = parse_level(level) if level is not None else None
+        leader = app_state.person(leader)
+        unit = app_state.unit(unit)
         found = issues.escalation_queue(app_state.reader(), today=app_state.today(),
                                         filters=issues.QueueFilter(leader=leader, level=parsed, unit=unit),
                                         limit=limit, offset=(page - 1) * limit)

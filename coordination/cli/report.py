@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from coordination.cli.context import AppState, JsonOption, fail, state
-from coordination.domain.periods import Cadence, Period, last_complete, parse_period
+from coordination.domain.parsing import PERIOD_FORMS, parse_report_period
+from coordination.domain.periods import Cadence, Period, last_complete
 
 app = typer.Typer(help="报告：周汇报、月分析、季调度、年度总结 / reports.", no_args_is_help=True)
 
@@ -18,8 +19,14 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table | md | 
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="输出文件 / output file")]
 
 
+_OPTIONS = {Cadence.WEEKLY: "--week", Cadence.MONTHLY: "--month", Cadence.QUARTERLY: "--quarter",
+            Cadence.ANNUAL: "--year"}
+
+
 def _period(app_state: AppState, cadence: Cadence, text: str | None) -> Period:
-    return parse_period(cadence, text) if text else last_complete(cadence, app_state.today())
+    if not text:
+        return last_complete(cadence, app_state.today())
+    return parse_report_period(cadence, text, today=app_state.today(), option=_OPTIONS[cadence])
 
 
 def _run(ctx: typer.Context, cadence: Cadence, period_text: str | None, format_: str, out: Path | None,
@@ -77,7 +84,8 @@ def _run(ctx: typer.Context, cadence: Cadence, period_text: str | None, format_:
 @app.command()
 def weekly(
     ctx: typer.Context,
-    week: Annotated[str | None, typer.Option("--week", help="如 2024-W15；默认上一个完整周")] = None,
+    week: Annotated[str | None, typer.Option(
+        "--week", help=f"如 {PERIOD_FORMS[Cadence.WEEKLY]}；默认上一个完整周")] = None,
     format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
 ) -> None:
     """周汇报 / the weekly report."""
@@ -87,7 +95,8 @@ def weekly(
 @app.command()
 def monthly(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", help="如 2024-04；默认上一个完整月")] = None,
+    month: Annotated[str | None, typer.Option(
+        "--month", help=f"如 {PERIOD_FORMS[Cadence.MONTHLY]}；默认上一个完整月")] = None,
     format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
 ) -> None:
     """月分析 / the monthly analysis."""
@@ -97,7 +106,8 @@ def monthly(
 @app.command()
 def quarterly(
     ctx: typer.Context,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="如 2024Q2；默认上一个完整季度")] = None,
+    quarter: Annotated[str | None, typer.Option(
+        "--quarter", help=f"如 {PERIOD_FORMS[Cadence.QUARTERLY]}；默认上一个完整季度")] = None,
     format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
 ) -> None:
     """季调度 / the quarterly dispatch."""
@@ -107,7 +117,7 @@ def quarterly(
 @app.command()
 def annual(
     ctx: typer.Context,
-    year: Annotated[str | None, typer.Option("--year", help="如 2023；默认上一年")] = None,
+    year: Annotated[str | None, typer.Option("--year", help=f"如 {PERIOD_FORMS[Cadence.ANNUAL]}；默认上一年")] = None,
     format_: FormatOption = "table", out: OutOption = None, as_json: bool = JsonOption,
 ) -> None:
     """年度总结数据（填写总结中的“××”） / the annual figures."""

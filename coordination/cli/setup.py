@@ -12,6 +12,7 @@ from rich.table import Table
 from coordination import config
 from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.enums import Light, State, UnitKind
+from coordination.domain.parsing import accepted, parse_unit_kind
 from coordination.render import terminal
 
 if TYPE_CHECKING:
@@ -155,14 +156,15 @@ def unit_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="单位代码 / code")],
     name: Annotated[str, typer.Argument(help="单位名称 / name")],
-    kind: Annotated[UnitKind, typer.Option("--kind", help="department | locality | enterprise")],
+    kind: Annotated[str, typer.Option("--kind", help=f"单位类型 / kind：{accepted(UnitKind)}")],
     as_json: bool = JsonOption,
 ) -> None:
     """添加单位（管理员） / add a unit (admin)."""
     from coordination.services import directory
 
     app_state = state(ctx)
-    view = directory.add_unit(app_state.uow(), caller=app_state.caller(), code=code, name=name, kind=kind)
+    view = directory.add_unit(app_state.uow(), caller=app_state.caller(), code=code, name=name,
+                                kind=parse_unit_kind(kind))
     if as_json:
         app_state.emit_json(view.to_json())
     else:
