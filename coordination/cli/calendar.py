@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coordination.cli.context import JsonOption, fail, state
 from coordination.domain.errors import InvalidInput
 from coordination.domain.parsing import DATE_FORMS, parse_day
-from coordination.render import terminal
+from coordination.render import admin_screens, terminal
+
+if TYPE_CHECKING:
+    from rich.panel import Panel
+
+    from coordination.services.calendar import YearView
 
 app = typer.Typer(help="工作日历：法定节假日与调休 / the official working-day calendar.", no_args_is_help=True)
 
@@ -47,6 +52,11 @@ def _day(text: str, today: date) -> date:
         raise
 
 
+def _panel(view: YearView, lang: str) -> Panel:
+    """The year's panel, with where its schedule came from in words instead of the code ("package")."""
+    return terminal.year_panel({**view.to_json(), "source": admin_screens.calendar_source(view.source, lang)}, lang)
+
+
 @app.command()
 def load(
     ctx: typer.Context,
@@ -65,7 +75,7 @@ def load(
     if as_json:
         app_state.emit_json(view.to_json())
         return
-    app_state.out.print(terminal.year_panel(view.to_json(), app_state.lang))
+    app_state.out.print(_panel(view, app_state.lang))
     app_state.note(app_state.t(f"已加载 {year} 年放假安排，重算了 {len(view.recomputed)} 个问题的办结期限",
                                f"loaded {year}; recomputed {len(view.recomputed)} due dates"))
 
@@ -84,7 +94,7 @@ def show(
     if as_json:
         app_state.emit_json(view.to_json())
     else:
-        app_state.out.print(terminal.year_panel(view.to_json(), app_state.lang))
+        app_state.out.print(_panel(view, app_state.lang))
 
 
 @app.command()
@@ -105,4 +115,4 @@ def override(
     if as_json:
         app_state.emit_json(view.to_json())
     else:
-        app_state.out.print(terminal.year_panel(view.to_json(), app_state.lang))
+        app_state.out.print(_panel(view, app_state.lang))

@@ -24,6 +24,7 @@ from coordination.cli import (
     setup,
     sweep,
     web,
+    zh_click,
 )
 from coordination.cli.context import AppState, state
 from coordination.domain.errors import CoordError
@@ -70,14 +71,24 @@ def _error_language(app_state: AppState) -> str:
 
 
 class CoordGroup(TyperGroup):
-    """Maps coord's errors to exit codes and keeps tracebacks for --debug."""
+    """Maps coord's errors to exit codes, keeps tracebacks for --debug, and has Typer and Click speak
+    --lang/COORD_LANG too (coordination.cli.zh_click)."""
 
     def main(self, args: Sequence[str] | None = None, *pos: Any, **kwargs: Any) -> Any:
-        return super().main(hoist_global_options(sys.argv[1:] if args is None else args), *pos, **kwargs)
+        line = hoist_global_options(sys.argv[1:] if args is None else args)
+        # Typer draws help and usage errors while Click parses, before the root callback has read --lang:
+        # the language of Typer's and Click's own words is taken from the line (and COORD_LANG) instead.
+        with zh_click.speaking(zh_click.language(line)):
+            return super().main(line, *pos, **kwargs)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with zh_click.chinese_errors():  # a bad root option, a missing value for --db
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:  # typer's own click context, not part of its public API
         try:
-            return super().invoke(ctx)
+            with zh_click.chinese_errors():  # every subcommand is parsed in here
+                return super().invoke(ctx)
         except CoordError as error:
             app_state = state(ctx)
             if app_state.debug:

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.errors import CoordError, InvalidInput
+from coordination.render import admin_screens
 
 if TYPE_CHECKING:
     from coordination.services.sweep import SweepResult
@@ -111,12 +112,8 @@ def serve(
     if list_only:
         from flows.deployments import PLANS, TIMEZONE
 
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-        for column in ("deployment", f"cron ({TIMEZONE})", "what"):
-            table.add_column(column)
-        for plan in PLANS:
-            table.add_row(f"{plan.name}/{plan.name}", plan.cron or "—", plan.what)
-        app_state.out.print(table)
+        plans = [(plan.name, plan.cron, plan.what) for plan in PLANS]
+        app_state.out.print(admin_screens.deployments_table(plans, TIMEZONE, app_state.lang))
         return
     server: subprocess.Popen[bytes] | None = None
     api_url = os.environ.get("PREFECT_API_URL") or _profile_api_url()
@@ -233,7 +230,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option("--status", help="pending | delivered | failed")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="待发送 | 已发送 | 发送失败 | 已过期（pending | delivered | failed | expired）")] = None,
     limit: Annotated[int, typer.Option("--limit", help="最多显示 / at most")] = 50,
     as_json: bool = JsonOption,
 ) -> None:
@@ -241,19 +239,24 @@ def outbox_list(
     from coordination.services import outbox
 
     app_state = state(ctx)
-    if status is not None and status not in (outbox.PENDING, outbox.DELIVERED, outbox.FAILED):
-        raise InvalidInput(f"状态无效：{status}", f"invalid status {status} (pending, delivered, failed)")
-    rows = [m.to_json() for m in outbox.list_messages(app_state.reader(), status=status, limit=limit)]
+    rows = [m.to_json() for m in outbox.list_messages(app_state.reader(), status=_message_status(status),
+                                                      limit=limit)]
     if as_json:
         app_state.emit_json(rows)
         return
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for column in ("id", "kind", "problem", "unit", "title", "status", "attempts", "last error"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(str(row["id"]), row["kind"], row["problem_id"] or "—", row["unit"] or "—", row["title"],
-                      row["status"], str(row["attempts"]), row["last_error"] or "")
-    app_state.out.print(table)
+    app_state.out.print(admin_screens.outbox_table(rows, app_state.lang))
+
+
+def _message_status(text: str | None) -> str | None:
+    """A message state by its key or its Chinese word (待发送 or pending)."""
+    if text is None:
+        return None
+    typed = text.strip()
+    for key, zh in admin_screens.MESSAGE_STATES.items():
+        if typed.lower() == key or typed == zh:
+            return key
+    raise InvalidInput(f"状态无效：{text}（可选 待发送、已发送、发送失败、已过期）",
+                       f"invalid status {text} (pending, delivered, failed, expired)")
 
 
 @outbox_app.command("deliver")
@@ -328,13 +331,7 @@ def _print_webhooks(rows: list[dict[str, Any]], app_state: AppState, as_json: bo
     if as_json:
         app_state.emit_json(rows if len(rows) != 1 else rows[0])
         return
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for column in ("name", "kind", "unit", "url", "signed", "active"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(row["name"], row["kind"], row["unit"] or app_state.t("全区", "district"), row["url"],
-                      "✔" if row["signed"] else "", "✔" if row["active"] else "✘")
-    app_state.out.print(table)
+    app_state.out.print(admin_screens.webhooks_table(rows, app_state.lang))
 
 
 # ---- coord setting -------------------------------------------------------------------------
@@ -370,9 +367,4 @@ def _print_settings(values: dict[str, str], app_state: AppState, as_json: bool) 
     if as_json:
         app_state.emit_json(values)
         return
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for column in ("key", "value", "meaning"):
-        table.add_column(column, overflow="fold")
-    for key, value in values.items():
-        table.add_row(key, value or "—", KNOWN_KEYS[key])
-    app_state.out.print(table)
+    app_state.out.print(admin_screens.settings_table(values, KNOWN_KEYS, app_state.lang))
