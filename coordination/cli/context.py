@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -14,15 +15,20 @@ from rich.console import Console
 
 from coordination import config
 from coordination.domain.errors import InvalidInput, NotPermitted
+from coordination.domain.workdays import ChosenDate, NonWorkingDay
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from coordination.render.names import NameBook
     from coordination.services.common import Caller
     from coordination.services.lookup import Names
     from coordination.uow import UnitOfWork
 
 JsonOption = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON")
+STRICT = "--strict"
+StrictOption = typer.Option(False, STRICT, help="日期落在非工作日时拒绝保存（否则保存并提示） / refuse a date "
+                                                "on a non-working day (else save it with a warning)")
 
 
 @dataclass
@@ -64,6 +70,16 @@ class AppState:
 
         return lookup.names(self.reader())
 
+    @cached_property
+    def name_book(self) -> NameBook:
+        """Codes → names for the terminal screens (the JSON output keeps the codes)."""
+        from coordination.render.names import NameBook
+
+        snapshot = self.names.snapshot
+        return NameBook(units={code: name for code, (name, _active) in snapshot.units.items()},
+                        projects=dict(snapshot.project_names),
+                        people={handle: person.name for handle, person in snapshot.people.items()}, lang=self.lang)
+
     def unit(self, text: str | None) -> str | None:
         return None if text is None else self.names.unit(text)
 
@@ -101,6 +117,26 @@ class AppState:
     def note(self, message: str) -> None:
         """Diagnostics and confirmations go to stderr, keeping stdout for results."""
         self.err.print(message)
+
+    def check_chosen_date(self, day: date | None, chosen: ChosenDate, *, strict: bool) -> NonWorkingDay | None:
+        """A date on a day off: with --strict refused here, before anything is written (exit 2); else
+        returned, for `warn_chosen_date` once the write is done."""
+        if day is None:
+            return None
+        from coordination.services.calendar import non_working_day_of
+
+        today: date = self.today()
+        # A due date must lie after today; a meeting may be held today: suggest nothing earlier.
+        earliest = today if chosen is ChosenDate.MEETING else today + timedelta(days=1)
+        found = non_working_day_of(self.reader(), day, chosen, earliest=earliest)
+        if found is not None and strict:
+            raise found.refusal(strict_option=STRICT)
+        return found
+
+    def warn_chosen_date(self, found: NonWorkingDay | None) -> None:
+        if found is not None:
+            zh, en = found.warning(strict_option=STRICT)
+            self.err.print(self.t(zh, en), style="yellow", markup=False, highlight=False)
 
 
 def refuse_builtin_actor(handle: str | None) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from coordination.cli.context import AppState, JsonOption, fail, state
+from coordination.cli.context import AppState, JsonOption, StrictOption, fail, state
 from coordination.domain.enums import Action, Difficulty, Light, State
 from coordination.domain.labels import label
 from coordination.domain.parsing import (
@@ -21,6 +21,7 @@ from coordination.domain.parsing import (
     parse_state,
 )
 from coordination.domain.problem import ActionInput
+from coordination.domain.workdays import ChosenDate
 from coordination.render import terminal
 
 app = typer.Typer(help="问题：上报、交办、签收、提级、办结、销号 / problems through their life.", no_args_is_help=True)
@@ -38,7 +39,7 @@ def _print_problem(app_state: AppState, data: dict[str, object], as_json: bool, 
     if as_json:
         app_state.emit_json(data)
         return
-    app_state.out.print(terminal.problem_detail(data, app_state.lang))
+    app_state.out.print(terminal.problem_detail(data, app_state.lang, app_state.name_book))
     if message:
         app_state.note(message)
 
@@ -87,6 +88,7 @@ def assign(
     due: Annotated[str | None, typer.Option("--due", help=f"指定办结期限，如 {DATE_FORMS} / explicit due date")] = None,
     reason: ReasonOption = None,
     version: VersionOption = None,
+    strict: bool = StrictOption,
     as_json: bool = JsonOption,
 ) -> None:
     """交办问题给责任单位 / assign a problem to its lead unit."""
@@ -94,7 +96,9 @@ def assign(
     inputs = ActionInput(reason=reason, unit=app_state.unit(unit) if unit and unit.strip() else None,
                          co_units=tuple(app_state.units(co_units)), difficulty=parse_difficulty(difficulty),
                          due=_parse_date(app_state, due, "--due"))
+    day_off = app_state.check_chosen_date(inputs.due, ChosenDate.DUE, strict=strict)
     _act(ctx, Action.ASSIGN, problem_id, inputs, version, as_json)
+    app_state.warn_chosen_date(day_off)
 
 
 def _simple(action: Action, help_text: str) -> Callable[..., None]:
@@ -170,7 +174,7 @@ def list_(
     if as_json:
         app_state.emit_json(rows)
     else:
-        app_state.out.print(terminal.problems_table(rows, app_state.lang))
+        app_state.out.print(terminal.problems_table(rows, app_state.lang, app_state.name_book))
 
 
 @app.command()
@@ -201,4 +205,4 @@ def history(
     if as_json:
         app_state.emit_json(events)
     else:
-        app_state.out.print(terminal.timeline_table(events, app_state.lang, with_origin=True))
+        app_state.out.print(terminal.timeline_table(events, app_state.lang, app_state.name_book, with_origin=True))

@@ -7,18 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
 
-from coordination.cli.context import AppState, JsonOption, fail, state
+from coordination.cli.context import AppState, JsonOption, StrictOption, fail, state
 from coordination.domain.meetings import (
     DecisionInput,
     MeetingKind,
     MeetingState,
     Outcome,
-    kind_label,
-    meeting_state_label,
-    outcome_label,
 )
 from coordination.domain.parsing import (
     DATE_FORMS,
@@ -27,6 +22,7 @@ from coordination.domain.parsing import (
     parse_meeting_kind,
     parse_meeting_state,
 )
+from coordination.domain.workdays import ChosenDate
 from coordination.render import terminal
 
 app = typer.Typer(help="协调会议：会商、会办、专题会与会议纪要 / coordination meetings and minutes.",
@@ -41,29 +37,7 @@ def _print(app_state: AppState, data: dict[str, Any], as_json: bool, message: st
     if as_json:
         app_state.emit_json(data)
         return
-    lang = app_state.lang
-    kind = MeetingKind(data["kind"])
-    title = f"[bold]{data['id']}[/]  {kind_label(kind, lang)}  {data['date']}"
-    app_state.out.print(title)
-    app_state.out.print(app_state.t(
-        f"主持：{data['chair_name']}　状态：{meeting_state_label(MeetingState(data['state']), lang)}"
-        + (f"　纪要：{data['minutes_number']}" if data["minutes_number"] else ""),
-        f"chair: {data['chair_name']}  state: {data['state']}"
-        + (f"  minutes: {data['minutes_number']}" if data["minutes_number"] else "")))
-    table = Table(header_style="bold", title=app_state.t("议程", "Agenda"), title_justify="left")
-    for header in (app_state.t("序", "#"), app_state.t("问题", "Problem"), app_state.t("项目", "Project"),
-                   app_state.t("期限", "Due"), app_state.t("亮灯", "Light"), app_state.t("议定事项", "Decision")):
-        table.add_column(header, overflow="fold")
-    for index, item in enumerate(data["agenda"], start=1):
-        decision = item.get("decision")
-        decided = "—"
-        if decision:
-            decided = f"{outcome_label(Outcome(decision['outcome']), lang)}：{decision['text']}"
-            if decision.get("lead_unit"):
-                decided += f"（{decision['lead_unit']}，{decision['due_date']}）"
-        table.add_row(str(index), f"{item['id']} {item['title']}", item["project_name"],
-                      terminal.due_text(item, lang), terminal.light_text(item.get("light"), lang), decided)
-    app_state.out.print(table)
+    app_state.out.print(terminal.meeting_detail(data, app_state.lang, app_state.name_book))
     if message:
         app_state.note(message)
 
@@ -75,17 +49,20 @@ def plan(
     held_on: Annotated[str, typer.Option("--date", help=f"会议日期，如 {DATE_FORMS} / date")],
     chair: Annotated[str, typer.Option("--chair", help="主持人账号或姓名 / chair")],
     notify: Annotated[bool, typer.Option("--notify", help="向议程涉及的单位发会议通知 / notify the units")] = False,
+    strict: bool = StrictOption,
     as_json: bool = JsonOption,
 ) -> None:
     """制定会议议程（自动列入本层级待会办问题） / plan a meeting with its agenda."""
     from coordination.services import meetings
 
     app_state = state(ctx)
+    day = _date(app_state, held_on, "--date")
+    day_off = app_state.check_chosen_date(day, ChosenDate.MEETING, strict=strict)
     view = meetings.plan_meeting(app_state.uow(), caller=app_state.caller(), kind=parse_meeting_kind(kind),
-                                 held_on=_date(app_state, held_on, "--date"), chair=app_state.names.person(chair),
-                                 notify=notify)
+                                 held_on=day, chair=app_state.names.person(chair), notify=notify)
     _print(app_state, view.to_json(), as_json, app_state.t(
         f"已制定会议 {view.id}，议程 {len(view.agenda)} 项", f"planned {view.id}: {len(view.agenda)} items"))
+    app_state.warn_chosen_date(day_off)
 
 
 @app.command()
@@ -133,6 +110,7 @@ def decide(
     due: Annotated[str | None, typer.Option("--due", help=f"办结期限，如 {DATE_FORMS} / due date")] = None,
     escalate: Annotated[bool, typer.Option("--escalate", help="议定继续提级 / escalate further")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="议定解释办结 / close as explained")] = False,
+    strict: bool = StrictOption,
     as_json: bool = JsonOption,
 ) -> None:
     """记录议定事项（主持人或专班办公室） / record a decision while the meeting is open."""
@@ -142,13 +120,17 @@ def decide(
         fail("--escalate 与 --explain 只能选一个", "choose --escalate or --explain, not both")
     outcome = Outcome.ESCALATE if escalate else Outcome.EXPLAIN if explain else Outcome.ASSIGN
     app_state = state(ctx)
+    due_day = _date(app_state, due, "--due") if due else None
+    # Only a decision that assigns keeps its due date: escalating or explaining sets none.
+    day_off = app_state.check_chosen_date(due_day if outcome is Outcome.ASSIGN else None, ChosenDate.DUE,
+                                          strict=strict)
     view = meetings.decide(
         app_state.uow(), caller=app_state.caller(), meeting_id=meeting_id, problem_id=problem_id,
         decision=DecisionInput(outcome=outcome, text=decision,
                                unit=app_state.unit(unit) if unit and unit.strip() else None,
-                               co_units=tuple(app_state.units(co_units)),
-                               due=_date(app_state, due, "--due") if due else None))
+                               co_units=tuple(app_state.units(co_units)), due=due_day))
     _print(app_state, view.to_json(), as_json, app_state.t("已记录议定事项", "decision recorded"))
+    app_state.warn_chosen_date(day_off)
 
 
 @app.command()
@@ -184,18 +166,7 @@ def list_(
     if as_json:
         app_state.emit_json(rows)
         return
-    lang = app_state.lang
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    for header in (app_state.t("会议", "Meeting"), app_state.t("类型", "Kind"), app_state.t("日期", "Date"),
-                   app_state.t("主持", "Chair"), app_state.t("状态", "State"), app_state.t("纪要", "Minutes"),
-                   app_state.t("议程/议定", "Items/decisions")):
-        table.add_column(header, no_wrap=header in ("会议", "Meeting", "日期", "Date", "纪要", "Minutes"),
-                         overflow="fold")
-    for row in rows:
-        table.add_row(row["id"], kind_label(MeetingKind(row["kind"]), lang), row["date"], row["chair_name"],
-                      meeting_state_label(MeetingState(row["state"]), lang), row["minutes_number"] or "—",
-                      f"{len(row['agenda'])}/{len(row['decisions'])}")
-    app_state.out.print(table)
+    app_state.out.print(terminal.meetings_table(rows, app_state.lang, app_state.name_book))
 
 
 @app.command()

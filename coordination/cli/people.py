@@ -44,14 +44,14 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     if as_json:
         app_state.emit_json(rows)
     else:
-        app_state.out.print(terminal.people_table(rows, app_state.lang))
+        app_state.out.print(terminal.people_table(rows, app_state.lang, app_state.name_book))
 
 
 def _show(app_state: AppState, person: dict[str, Any], as_json: bool) -> None:
     if as_json:
         app_state.emit_json(person)
     else:
-        app_state.out.print(terminal.people_table([person], app_state.lang))
+        app_state.out.print(terminal.people_table([person], app_state.lang, app_state.name_book))
 
 
 def _set_active(ctx: typer.Context, handle: str, active: bool, as_json: bool) -> None:

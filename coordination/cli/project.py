@@ -11,6 +11,7 @@ from coordination.cli.context import AppState, JsonOption, fail, split_codes, st
 from coordination.domain.enums import Light, ProjectKind, ProjectLevel
 from coordination.domain.errors import InvalidInput
 from coordination.domain.investment import Grouping, YearMonth, default_as_of, parse_date, parse_money
+from coordination.domain.labels import word
 from coordination.domain.parsing import (
     accepted,
     parse_grouping,
@@ -127,7 +128,7 @@ def add(
     if as_json:
         app_state.emit_json(view.to_json())
     else:
-        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang))
+        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang, app_state.name_book))
 
 
 @app.command("list")
@@ -151,7 +152,7 @@ def list_(
     if as_json:
         app_state.emit_json([p.to_json() for p in board.projects])
     else:
-        app_state.out.print(investment.projects_board(board.to_json(), app_state.lang))
+        app_state.out.print(investment.projects_board(board.to_json(), app_state.lang, app_state.name_book))
 
 
 @app.command()
@@ -172,7 +173,7 @@ def portfolio(
         app_state.emit_json({"as_of": data["as_of"], "grouping": data["grouping"],
                              "thresholds": data["thresholds"], "groups": data["groups"]})
     else:
-        app_state.out.print(investment.portfolio_table(data["groups"], app_state.lang))
+        app_state.out.print(investment.portfolio_table(data["groups"], app_state.lang, app_state.name_book))
 
 
 @app.command()
@@ -256,7 +257,7 @@ def update(
     if as_json:
         app_state.emit_json(view.to_json())
     else:
-        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang))
+        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang, app_state.name_book))
 
 
 @app.command()
@@ -274,10 +275,11 @@ def show(ctx: typer.Context, code: Annotated[str, typer.Argument()], as_json: bo
     if as_json:
         app_state.emit_json(data)
         return
-    app_state.out.print(terminal.project_detail(data, app_state.lang))
+    app_state.out.print(terminal.project_detail(data, app_state.lang, app_state.name_book))
     app_state.out.print(investment.project_figures(data, app_state.lang))
     if problems:
-        app_state.out.print(terminal.problems_table(data["problems"], app_state.lang))
+        app_state.out.print(terminal.problems_table(data["problems"], app_state.lang, app_state.name_book,
+                                                    title=word("open_problems", app_state.lang)))
 
 
 @app.command()
@@ -306,7 +308,7 @@ def roster(
     if as_json:
         app_state.emit_json(view.to_json())
     else:
-        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang))
+        app_state.out.print(terminal.project_detail(view.to_json(), app_state.lang, app_state.name_book))
 
 
 @route_app.command("set")

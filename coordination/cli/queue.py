@@ -37,8 +37,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             app_state.emit_json(rows)  # the page's problems, as before paging; the table says how many in all
             return
-        scope = " ".join(x for x in (leader, level, unit) if x)
-        table = terminal.problems_table(rows, app_state.lang, title=f"{word('queue', app_state.lang)} {scope}".strip())
+        book = app_state.name_book
+        # The queue's scope by name: 陈副区长 L3 区住房和城乡建设局.
+        scope = " ".join(x for x in (book.person(leader) if leader else None,
+                                     terminal.level_short(parsed) if parsed else None,
+                                     book.unit(unit) if unit else None) if x)
+        table = terminal.problems_table(rows, app_state.lang, book,
+                                        title=f"{word('queue', app_state.lang)} {scope}".strip())
         table.caption = app_state.t(f"第 {found.page} 页，共 {found.pages} 页，共 {found.total} 个问题",
                                     f"page {found.page} of {found.pages}, {found.total} problems in all")
         app_state.out.print(table)

@@ -75,7 +75,9 @@ def _run(ctx: typer.Context, cadence: Cadence, period_text: str | None, format_:
             assert out is not None
             render.docx(doc, out, app_state.lang, cap)
         else:
-            for part in render.terminal(doc, data, app_state.lang, cap):
+            from coordination.render import terminal_report
+
+            for part in terminal_report.screens(doc, data, app_state.lang, cap):
                 app_state.out.print(part)
     if out is not None:
         app_state.note(app_state.t(f"{title}（{period.name}）已写入 {out}", f"{title} ({period.name}) → {out}"))

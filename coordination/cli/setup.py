@@ -143,7 +143,8 @@ def _dashboard(app_state: AppState) -> None:
         Panel(light_grid, title=app_state.t(f"在办亮灯（{data['today']}）", f"Lights ({data['today']})")),
     ]))
     queue_rows: list[dict[str, object]] = data["queue"]  # type: ignore[assignment]
-    table = terminal.problems_table(queue_rows, lang, title=app_state.t("提级问题队列", "Escalation queue"))
+    table = terminal.problems_table(queue_rows, lang, app_state.name_book,
+                                    title=app_state.t("提级问题队列", "Escalation queue"))
     total = data["queue_total"]
     if queue_rows:
         table.caption = app_state.t(f"最紧急的 {len(queue_rows)} 个，共 {total} 个（coord queue 翻页查看）",

@@ -134,8 +134,23 @@ def check_chair_authority(meeting_id: str, kind: MeetingKind, outcome: Outcome, 
         ) from None
 
 
-def minutes_number(year: int, number: int) -> str:
-    return f"〔{year}〕{number}号"
+# Each kind's minutes are their own series, numbered from 1 each year, and the number names it, as a
+# district's 纪要 are filed: 专班会商纪要〔2026〕3号 and 会办纪要〔2026〕3号 are two documents.
+MINUTES_SERIES_NAMES: dict[MeetingKind, str] = {
+    MeetingKind.TASK_FORCE: "专班会商纪要",
+    MeetingKind.LEADER: "会办纪要",
+    MeetingKind.PRINCIPAL: "专题会议纪要",
+}
+
+
+def minutes_series(kind: MeetingKind) -> str:
+    """The counter a kind's minutes are numbered from (a `Sequence` name, at most 20 characters)."""
+    return f"minutes:{kind.value}"
+
+
+def minutes_number(kind: MeetingKind, year: int, number: int) -> str:
+    """专班会商纪要〔2026〕1号: the series' name, the year in 六角括号, the number in it."""
+    return f"{MINUTES_SERIES_NAMES[kind]}〔{year}〕{number}号"
 
 
 def kind_label(kind: MeetingKind, lang: str = "zh") -> str:

@@ -11,7 +11,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cached_property, lru_cache
+
+from coordination.domain.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -185,3 +188,97 @@ def parse_date_list(text: str) -> list[date]:
         else:
             days.append(date.fromisoformat(chunk))
     return sorted(set(days))
+
+
+# ---- dates people choose: a due date or a meeting's date on a day off ---------------------------
+
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class ChosenDate(StrEnum):
+    """What a date typed by someone is for: each is meant to fall on a working day."""
+
+    DUE = "due"  # a problem's or a decision's 办结期限
+    MEETING = "meeting"  # the day a meeting is held
+
+    def words(self) -> tuple[str, str]:
+        return {ChosenDate.DUE: ("办结期限", "due date"), ChosenDate.MEETING: ("会议日期", "meeting date")}[self]
+
+
+class DayOff(StrEnum):
+    """Why a day is not a working day."""
+
+    WEEKEND = "weekend"
+    HOLIDAY = "holiday"  # the State Council's holiday (a weekend day inside one counts as holiday)
+    LOCAL = "local"  # the district's own override
+
+
+@dataclass(frozen=True)
+class NonWorkingDay:
+    """A chosen date that falls on a day off, with the nearest working days either side to suggest."""
+
+    day: date
+    chosen: ChosenDate
+    why: DayOff
+    provisional: bool  # the year's official schedule is not out yet: judged on Monday–Friday
+    before: date | None  # the working day before it, unless that is too early to choose
+    after: date
+
+    def _what(self) -> tuple[str, str]:
+        """办结期限 2026-12-06 是星期日（非工作日） / due date 2026-12-06 is a Sunday (not a working day)."""
+        subject_zh, subject_en = self.chosen.words()
+        weekday = self.day.weekday()
+        why_zh = {DayOff.WEEKEND: "非工作日", DayOff.HOLIDAY: "法定节假日，非工作日",
+                  DayOff.LOCAL: "本区调整为休息日，非工作日"}[self.why]
+        why_en = {DayOff.WEEKEND: "not a working day", DayOff.HOLIDAY: "an official holiday",
+                  DayOff.LOCAL: "a local day off"}[self.why]
+        zh = f"{subject_zh} {self.day.isoformat()} 是星期{_WEEKDAYS_ZH[weekday]}（{why_zh}）"
+        en = f"{subject_en} {self.day.isoformat()} is a {_WEEKDAYS_EN[weekday]} ({why_en})"
+        if self.provisional:
+            zh += f"，{self.day.year} 年法定节假日安排尚未公布，暂按周一至周五判断"
+            en += f"; {self.day.year}'s official holidays are not published yet, so Monday–Friday is assumed"
+        return zh, en
+
+    def _suggestion(self) -> tuple[str, str]:
+        days = [d for d in (self.before, self.after) if d is not None]
+        zh = "或 ".join(f"{d.isoformat()}（星期{_WEEKDAYS_ZH[d.weekday()]}）" for d in days)
+        en = " or ".join(f"{d.isoformat()} ({_WEEKDAYS_EN[d.weekday()]})" for d in days)
+        return zh, en
+
+    def warning(self, *, strict_option: str | None = None) -> tuple[str, str]:
+        """What to say when the date is saved as given; `strict_option` names the switch that refuses it."""
+        zh, en = self._what()
+        zh, en = f"提示：{zh}，仍按此日期保存", f"note: {en}; saved as given"
+        if strict_option:
+            zh, en = f"{zh}；加 {strict_option} 则拒绝", f"{en} (add {strict_option} to refuse it)"
+        return zh, en
+
+    def refusal(self, *, strict_option: str | None = None) -> InvalidInput:
+        """The error that refuses the date (under `strict_option`): nothing is saved, and the nearest
+        working days are named."""
+        zh, en = self._what()
+        near_zh, near_en = self._suggestion()
+        under_zh, under_en = (f"按 {strict_option} ", f" ({strict_option})") if strict_option else ("", "")
+        return InvalidInput(f"{zh}，{under_zh}未保存：请改为工作日，如 {near_zh}",
+                            f"{en}; nothing was saved{under_en}: choose a working day, such as {near_en}")
+
+
+def non_working_day(calendar: WorkCalendar, day: date, chosen: ChosenDate, *,
+                    earliest: date | None = None) -> NonWorkingDay | None:
+    """None when `day` is a working day on `calendar` (the official schedule with the district's
+    overrides); else why it is not, with the working days either side (the one before only when it is
+    not earlier than `earliest`, the first day the date may take)."""
+    if calendar.is_workday(day):
+        return None
+    schedule = calendar.schedules.get(day.year)
+    if day in calendar.overrides:
+        why = DayOff.LOCAL
+    elif schedule is not None and day in schedule.holidays:
+        why = DayOff.HOLIDAY
+    else:
+        why = DayOff.WEEKEND
+    before = calendar.working_day_back(day, 1)
+    return NonWorkingDay(day=day, chosen=chosen, why=why, provisional=not calendar.knows(day.year),
+                         before=before if earliest is None or before >= earliest else None,
+                         after=calendar.add_working_days(day, 1).day)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from coordination.domain.enums import Light, ProjectKind, ProjectLevel
 from coordination.domain.investment import Grouping, StartStatus
 from coordination.domain.labels import label, word
-from coordination.render.terminal import light_text
+from coordination.render.fit import Cell, Col, Fit, Fitted, Place, fields
+from coordination.render.names import NameBook
+from coordination.render.terminal import light_text, none_text
 
 
 def _num(value: str | None) -> str:
@@ -33,73 +33,99 @@ def _start(value: str, lang: str) -> Text:
     return Text(label(status, lang), style=style)
 
 
-def _group_name(grouping: str, key: str | None, lang: str) -> str:
+def _group_name(grouping: str, key: str | None, lang: str, names: NameBook) -> str:
     if key is None:
         return word("all_projects" if grouping == Grouping.ALL.value else "unclassified", lang)
     if grouping == Grouping.LEVEL.value:
         return label(ProjectLevel(key), lang)
     if grouping == Grouping.KIND.value:
         return label(ProjectKind(key), lang)
+    if grouping == Grouping.LOCALITY.value:
+        return names.unit(key)
+    if grouping == Grouping.LEADER.value:
+        return names.person(key)
     return key
 
 
-def projects_board(data: dict[str, Any], lang: str) -> Group:
+def _figure(key: str, lang: str, *, narrow: int | None = None) -> Col:
+    """An amount, a rate or a count: whole and right-aligned. A narrower table leaves out the counts
+    marked `narrow` (its caption says which); the records a narrow terminal gets show them all."""
+    return Col(word(key, lang), Fit.WHOLE, justify="right", narrow=narrow, merge=False)
+
+
+def projects_board(data: dict[str, Any], lang: str, names: NameBook) -> Group:
     """Each project's 完成率 against 序时进度 and its light, then the portfolio's 开工率 and 完成率."""
-    table = Table(title=word("portfolio", lang).format(month=data["as_of"]), header_style="bold",
-                  box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    keys = ("code", "name", "level", "project_kind", "total_investment", "annual_plan", "done_ytd",
-            "completion_rate", "time_target", "gap", "light", "start")
-    numeric = ("total_investment", "annual_plan", "done_ytd", "completion_rate", "time_target", "gap")
-    for key in keys:
-        table.add_column(word(key, lang), overflow="fold", no_wrap=key != "name",
-                         max_width=24 if key == "name" else None, justify="right" if key in numeric else "left")
+    columns = [
+        Col(word("code", lang), Fit.WHOLE, place=Place.HEAD, style="bold"),
+        Col(word("name", lang), least=16, place=Place.HEAD, host=True),
+        Col(word("level", lang), Fit.WORDS, narrow=1),
+        Col(word("project_kind", lang), Fit.WORDS, narrow=1),
+        _figure("total_investment", lang),
+        _figure("annual_plan", lang),
+        _figure("done_ytd", lang),
+        _figure("completion_rate", lang),
+        _figure("time_target", lang),
+        _figure("gap", lang),
+        Col(word("light", lang), Fit.WHOLE),
+        Col(word("start", lang), Fit.WORDS, narrow=1),
+    ]
+    rows: list[list[Cell]] = []
     for row in data["projects"]:
         figures = row["figures"]
-        table.add_row(
+        rows.append([
             row["code"], row["name"], label(ProjectLevel(row["level"]), lang),
             label(ProjectKind(row["kind"]), lang) if row.get("kind") else "—", _num(row.get("total_investment_wan")),
             _num(figures["annual_plan_wan"]), _num(figures["done_ytd_wan"]), _num(figures["completion_rate"]),
             _num(figures["target"]), _gap(figures["gap"]), light_text(figures["light"], lang),
             _start(figures["start"], lang),
-        )
-    if not data["projects"]:
-        table.caption = "（无）" if lang == "zh" else "(none)"
-    return Group(table, portfolio_table(data["groups"], lang))
+        ])
+    table = Fitted(columns, rows, title=word("portfolio", lang).format(month=data["as_of"]), empty=none_text(lang),
+                   lang=lang)
+    return Group(table, Text(""), portfolio_table(data["groups"], lang, names))
 
 
-def portfolio_table(groups: Sequence[dict[str, Any]], lang: str) -> Table:
+def portfolio_table(groups: Sequence[dict[str, Any]], lang: str, names: NameBook) -> Fitted:
     grouping = groups[0]["grouping"] if groups else Grouping.ALL.value
     title = {"level": "by_level", "kind": "by_kind", "locality": "by_locality", "leader": "by_leader"}.get(grouping)
-    table = Table(title=word(title, lang) if title else None, header_style="bold", box=box.SIMPLE_HEAD,
-                  pad_edge=False, title_justify="left")
-    keys = ("projects_count", "total_investment", "planned_to_start", "started", "start_rate", "annual_plan",
-            "done_ytd", "completion_rate", "time_target", "gap", "light", "completed_in_year", "produced_in_year")
-    table.add_column("")
-    for key in keys:
-        table.add_column(word(key, lang), justify="left" if key == "light" else "right")
+    columns = [
+        Col("", least=8, place=Place.HEAD, host=True, style="bold"),
+        _figure("projects_count", lang),
+        _figure("total_investment", lang),
+        _figure("planned_to_start", lang, narrow=1),
+        _figure("started", lang, narrow=1),
+        _figure("start_rate", lang),
+        _figure("annual_plan", lang),
+        _figure("done_ytd", lang),
+        _figure("completion_rate", lang),
+        _figure("time_target", lang),
+        _figure("gap", lang),
+        Col(word("light", lang), Fit.WHOLE),
+        # How many projects show each light: the header names the order, so no colour is needed.
+        Col("红/黄/绿" if lang == "zh" else "R/Y/G", Fit.WHOLE, justify="right"),
+        _figure("completed_in_year", lang, narrow=1),
+        _figure("produced_in_year", lang, narrow=1),
+    ]
+    rows: list[list[Cell]] = []
     for group in groups:
         lights = group["lights"]
-        counts = Text(" ").join(Text(f"●{lights[light.value]}", style={"green": "green", "yellow": "yellow",
-                                                                       "red": "bold red"}[light.value])
-                                for light in Light)
-        table.add_row(
-            _group_name(group["grouping"], group["key"], lang), str(group["projects"]),
+        rows.append([
+            _group_name(group["grouping"], group["key"], lang, names), str(group["projects"]),
             _num(group["total_investment_wan"]), str(group["planned_to_start"]), str(group["started"]),
             _num(group["start_rate"]), _num(group["annual_plan_wan"]), _num(group["done_ytd_wan"]),
             _num(group["completion_rate"]), _num(group["target"]), _gap(group["gap"]),
-            Text.assemble(light_text(group["light"], lang), " ", counts), str(group["completed_in_year"]),
-            str(group["produced_in_year"]),
-        )
-    return table
+            light_text(group["light"], lang), "/".join(str(lights[light.value]) for light in _LIGHT_ORDER),
+            str(group["completed_in_year"]), str(group["produced_in_year"]),
+        ])
+    return Fitted(columns, rows, title=word(title, lang) if title else None, empty=none_text(lang), lang=lang)
+
+
+_LIGHT_ORDER = (Light.RED, Light.YELLOW, Light.GREEN)
 
 
 def project_figures(data: dict[str, Any], lang: str) -> Group:
     """One project's investment facts, its figures, and its months."""
     figures = data["figures"]
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    pairs: list[tuple[str, RenderableType | str]] = [
+    pairs: list[tuple[str, Cell]] = [
         (word("project_kind", lang), label(ProjectKind(data["kind"]), lang) if data.get("kind") else "—"),
         (word("total_investment", lang), _num(data.get("total_investment_wan"))),
         (word("in_stats", lang), word("yes" if data.get("in_stats") else "no", lang)),
@@ -120,32 +146,27 @@ def project_figures(data: dict[str, Any], lang: str) -> Group:
         (word("light", lang), light_text(figures["light"], lang)),
         (word("start", lang), _start(figures["start"], lang)),
     ]
-    for key, value in pairs:
-        grid.add_row(key, value)
-    parts: list[RenderableType] = [Panel(grid, title=word("investment", lang), title_align="left")]
+    parts: list[RenderableType] = [Panel(fields(pairs), title=word("investment", lang), title_align="left")]
     if data.get("months"):
-        months = Table(title=word("monthly_progress", lang), header_style="bold", box=box.SIMPLE_HEAD,
-                       pad_edge=False, title_justify="left")
-        months.add_column(word("month", lang))
-        months.add_column(word("done_month", lang), justify="right")
-        for entry in data["months"]:
-            months.add_row(entry["month"], entry["completed_wan"])
+        months = Fitted([Col(word("month", lang), Fit.WHOLE, place=Place.HEAD), _figure("done_month", lang)],
+                        [[entry["month"], entry["completed_wan"]] for entry in data["months"]],
+                        title=word("monthly_progress", lang), spaced=False, lang=lang)
         parts.append(months)
     return Group(*parts)
 
 
-def ledger_issues(issues: Sequence[dict[str, Any]], lang: str, *, title_key: str) -> Table:
-    table = Table(title=word(title_key, lang), header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
-                  title_justify="left")
-    for key in ("sheet", "row", "column", "reason"):
-        table.add_column(word(key, lang), overflow="fold", no_wrap=key != "reason")
+def ledger_issues(issues: Sequence[dict[str, Any]], lang: str, *, title_key: str) -> Fitted:
+    columns = [Col(word("sheet", lang), least=8, place=Place.HEAD), Col(word("row", lang), Fit.WHOLE, place=Place.HEAD),
+               Col(word("column", lang), least=8, place=Place.HEAD), Col(word("reason", lang), least=16,
+                                                                         place=Place.LINE)]
+    rows: list[list[Cell]] = []
     for issue in issues:
         column = issue["column"] or ""
         if issue.get("header"):
             column = f"{column} {issue['header']}".strip()
-        table.add_row(issue["sheet"], str(issue["row"] or ""), column,
-                      issue["message_en"] if lang == "en" else issue["message"])
-    return table
+        rows.append([issue["sheet"], str(issue["row"] or ""), column,
+                     issue["message_en"] if lang == "en" else issue["message"]])
+    return Fitted(columns, rows, title=word(title_key, lang), spaced=False, lang=lang)
 
 
 def import_summary(data: dict[str, Any], lang: str) -> str:

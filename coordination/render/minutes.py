@@ -6,7 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from coordination.domain.meetings import MeetingKind, Outcome, chinese_ordinal, kind_label, minutes_title
+from coordination.domain.meetings import (
+    MINUTES_SERIES_NAMES,
+    MeetingKind,
+    Outcome,
+    chinese_ordinal,
+    kind_label,
+    minutes_title,
+)
 
 
 def chinese_date(text: str | date) -> str:
@@ -36,10 +43,6 @@ def decision_paragraphs(meeting: dict[str, Any]) -> list[str]:
     return paragraphs
 
 
-# The name each kind's minutes go by on their number line (the number itself is one series a year
-# across kinds: a series per kind would need its own counter in the database).
-MINUTES_KIND_NAMES = {MeetingKind.PRINCIPAL: "专题会议纪要", MeetingKind.LEADER: "会办纪要",
-                      MeetingKind.TASK_FORCE: "会商纪要"}
 COPY_TO = ("区委办", "区政府办")  # 抄送: every set of minutes goes to the district's two general offices
 
 
@@ -64,10 +67,11 @@ def attendance(meeting: dict[str, Any]) -> tuple[list[str], list[str]]:
 def header_lines(meeting: dict[str, Any]) -> dict[str, str]:
     kind = MeetingKind(meeting["kind"])
     present, others = attendance(meeting)
-    number = meeting.get("minutes_number") or "（未闭会，尚未编号）"
+    # A closed meeting's number names its series (专班会商纪要〔2026〕1号); open minutes have none yet.
+    number = meeting.get("minutes_number") or f"{MINUTES_SERIES_NAMES[kind]}（未闭会，尚未编号）"
     return {
         "title": minutes_title(kind),
-        "number": f"{MINUTES_KIND_NAMES[kind]}{number}",
+        "number": number,
         "date": chinese_date(meeting["date"]),
         "chair": meeting["chair_name"],
         "kind": kind_label(kind),

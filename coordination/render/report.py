@@ -18,6 +18,7 @@ from typing import Any
 
 from coordination.domain.enums import Light, State
 from coordination.domain.labels import label
+from coordination.domain.meetings import chinese_ordinal
 
 # Column kinds: how a value is shown and typed in a spreadsheet.
 INT, RATE, PCT, WAN, DATE, TEXT, IDS = "int", "rate", "pct", "wan", "date", "text", "ids"
@@ -190,7 +191,7 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
                    "queued": sum(q.get("count", len(q["items"])) for q in report["queues"])}
     if report.get("annual"):
         doc.paragraphs.append(report["annual"]["paragraph"])
-    doc.tables.append(Table("一、总体情况", "1. Overview", [
+    doc.tables.append(Table("总体情况", "Overview", [
         Column("figure", "指标", "Figure"), Column("value", "数值", "Value", TEXT)], [
         {"figure": "新增问题" if zh else "New", "value": totals["new"]},
         {"figure": "办结销号" if zh else "Closed (struck off)", "value": totals["closed"]},
@@ -207,59 +208,60 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
         {"figure": "召开协调会议（次）" if zh else "Meetings held", "value": report["meetings"]["count"]},
         {"figure": "形成议定事项（条）" if zh else "Decisions made", "value": report["meetings"]["decisions"]},
     ], "总体" if zh else "Overview"))
-    for key, title in (("by_unit", ("二、分责任单位", "2. By unit")),
-                       ("by_category", ("三、分问题类别", "3. By category")),
-                       ("by_level", ("四、分层级", "4. By level"))):
-        doc.tables.append(Table(title[0], title[1], SLICE_COLUMNS, problems[key], title[0][2:] if zh else key))
-    doc.tables.append(Table("五、协调会议", "5. Meetings", [
+    for key, title in (("by_unit", ("分责任单位", "By unit")),
+                       ("by_category", ("分问题类别", "By category")),
+                       ("by_level", ("分层级", "By level"))):
+        doc.tables.append(Table(title[0], title[1], SLICE_COLUMNS, problems[key], title[0] if zh else key))
+    doc.tables.append(Table("协调会议", "Meetings", [
         Column("id", "会议", "Meeting"), Column("kind", "类型", "Kind"), Column("date", "日期", "Date", DATE),
         Column("chair_name", "主持", "Chair"), Column("minutes_number", "纪要编号", "Minutes"),
         Column("decisions", "议定事项", "Decisions", INT)], report["meetings"]["held"], "会议" if zh else "Meetings"))
     queue_rows = [{**row, "owner": queue["owner"], "owner_name": queue["owner_name"]}
                   for queue in report["queues"] for row in _brief_rows(queue["items"], lang)]
-    doc.tables.append(Table("六、领导提级队列", "6. Leaders' queues",
+    doc.tables.append(Table("领导提级队列", "Leaders' queues",
                             [Column("owner_name", "队列", "Queue"), *BRIEF_COLUMNS], queue_rows,
                             "队列" if zh else "Queues", capped=True, group="owner",
                             counts={q["owner"]: q.get("count", len(q["items"])) for q in report["queues"]}))
     lists = problems["lists"]
     counts = problems.get("list_counts", {})
-    for key, title, sheet in (("new", ("七、新增问题清单", "7. New problems"), "新增清单"),
-                              ("in_hand", ("八、推进落实问题清单", "8. Problems in hand"), "推进清单"),
-                              ("closed", ("九、已办结销号问题清单", "9. Problems struck off"), "销号清单")):
+    for key, title, sheet in (("new", ("新增问题清单", "New problems"), "新增清单"),
+                              ("in_hand", ("推进落实问题清单", "Problems in hand"), "推进清单"),
+                              ("closed", ("已办结销号问题清单", "Problems struck off"), "销号清单")):
         doc.tables.append(Table(title[0], title[1], BRIEF_COLUMNS, _brief_rows(lists[key], lang),
                                 sheet if zh else key, capped=True,
                                 counts={"": counts.get(key, len(lists[key]))}))
     if report.get("trend"):
-        doc.tables.append(Table("十、月度趋势", "10. Monthly trend", [
+        doc.tables.append(Table("月度趋势", "Monthly trend", [
             Column("period", "月份", "Month"), Column("new", "新增", "New", INT),
             Column("closed", "办结销号", "Closed", INT), Column("escalations", "提级", "Escalations", INT),
             Column("in_hand_end", "月末在办", "In hand at month end", INT),
             Column("closure_rate", "办结率", "Closure rate", RATE)], report["trend"], "趋势" if zh else "Trend"))
-    if report.get("ranking"):
-        doc.tables.append(Table("十一、单位排名", "11. Unit ranking",
+    if "ranking" in report:  # every report past the weekly has its ranking, "（无）" when no unit has work
+        doc.tables.append(Table("单位排名", "Unit ranking",
                                 [Column("rank", "名次", "Rank", INT), *SLICE_COLUMNS], report["ranking"],
                                 "排名" if zh else "Ranking"))
     projects = report.get("projects")
     if projects:
-        groups = [{**g, "key_label": _group_label(g["key"], zh)}
+        groups = [{**g, "key_label": _group_label(g.get("grouping"), g["key"], zh)}
                   for g in [projects["all"], *projects["by_level"], *projects["by_kind"]]]
-        doc.tables.append(Table(f"十二、项目推进（截至{projects['as_of']}）",
-                                f"12. Project progress ({projects['as_of']})",
+        doc.tables.append(Table(f"项目推进（截至{projects['as_of']}）",
+                                f"Project progress ({projects['as_of']})",
                                 GROUP_COLUMNS, groups, "项目推进" if zh else "Projects"))
-    if report.get("dispatch"):
+    if "dispatch" in report:
         rows = [{"leader_name": d["leader_name"], "projects": "、".join(p["name"] for p in d["projects"]),
                  "in_hand": d["in_hand"], "red": d["lights"]["red"], "yellow": d["lights"]["yellow"],
                  "green": d["lights"]["green"], "meetings": len(d["meetings"]),
                  "stuck": Ids([s["id"] for s in d["stuck_above_l3"]],
                               d.get("stuck_above_l3_count", len(d["stuck_above_l3"])))}
                 for d in report["dispatch"]]
-        doc.tables.append(Table("十三、挂钩领导调度", "13. Dispatch by linked leader", [
+        doc.tables.append(Table("挂钩领导调度", "Dispatch by linked leader", [
             Column("leader_name", "挂钩领导", "Leader"), Column("projects", "挂钩项目", "Projects"),
             Column("in_hand", "在办问题", "In hand", INT), Column("red", "红灯", "Red", INT),
             Column("yellow", "黄灯", "Yellow", INT), Column("green", "绿灯", "Green", INT),
             Column("meetings", "主持会办", "Meetings chaired", INT),
             Column("stuck", "L3以上未解决", "Stuck above L3", IDS)], rows, "调度" if zh else "Dispatch"))
-    if report.get("annual"):
+    number_sections(doc.tables)
+    if report.get("annual"):  # the blanks' figures close the report, after its numbered sections
         annual = report["annual"]
         doc.tables.append(Table("年度数据（对应总结中的空白）", "Annual figures", [
             Column("figure", "指标", "Figure"), Column("value", "数值", "Value", INT)], [
@@ -273,11 +275,22 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
     return doc
 
 
-def _group_label(key: str | None, zh: bool) -> str:
+def _group_label(grouping: str | None, key: str | None, zh: bool) -> str:
+    """A group's name; no key is the whole portfolio, or, within a grouping, projects it has no value for."""
     if key is None:
-        return "全部项目" if zh else "all projects"
+        if grouping in (None, "all"):
+            return "全部项目" if zh else "all projects"
+        return "未分类" if zh else "unclassified"
     names = _GROUP_KEYS.get(key)
     return (names[0] if zh else names[1]) if names else key
+
+
+def number_sections(tables: list[Table]) -> None:
+    """Number the sections in the order they stand (一、二、… / 1. 2. …), so that a section one report
+    leaves out leaves no gap in the numbering of the next."""
+    for number, table in enumerate(tables, start=1):
+        table.title_zh = f"{chinese_ordinal(number)}、{table.title_zh}"
+        table.title_en = f"{number}. {table.title_en}"
 
 
 def _percent(value: float | None) -> str:
@@ -553,51 +566,6 @@ def docx(doc: Document, path: Path, lang: str = "zh", cap: int | None = LIST_CAP
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(path))
     return path
-
-
-def terminal(doc: Document, report: dict[str, Any], lang: str = "zh", cap: int | None = LIST_CAP) -> list[Any]:
-    """Rich renderables: the tables, plus bar charts of unit closure rates and the monthly trend."""
-    from rich import box
-    from rich.panel import Panel
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    parts: list[Any] = [Text(doc.title, style="bold"), Text(doc.period, style="dim")]
-    parts += [Panel(p) for p in doc.paragraphs]
-    for table in doc.tables:
-        rich = RichTable(title=table.title(lang), title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-        for column in table.columns:
-            rich.add_column(column.header(lang), justify="right" if column.kind != TEXT and column.kind != DATE
-                            else "left", overflow="fold")
-        for row in table.visible(cap):
-            rich.add_row(*table.cells(row, lang, cap), style="dim" if MORE in row else None)
-        if not table.rows:
-            rich.caption = "（无）" if lang != "en" else "(none)"
-        parts.append(rich)
-    units = [s for s in report["problems"]["by_unit"] if s["closure_rate"] is not None]
-    if units:
-        parts.append(_bars("各单位办结率" if lang != "en" else "Closure rate by unit",
-                           [(s["name"], s["closure_rate"]) for s in units], percent=True))
-    if report.get("trend"):
-        parts.append(_bars("各月办结销号" if lang != "en" else "Closed per month",
-                           [(t["period"], t["closed"]) for t in report["trend"]], percent=False))
-    return parts
-
-
-def _bars(title: str, values: list[tuple[str, float | int]], *, percent: bool) -> Any:
-    from rich import box
-    from rich.table import Table as RichTable
-
-    chart = RichTable(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
-    chart.add_column(no_wrap=True)
-    chart.add_column(no_wrap=True)
-    chart.add_column(justify="right")
-    top = max((float(v) for _, v in values), default=0) or 1
-    for name, value in values:
-        width = round(30 * float(value) / (1 if percent else top))
-        shown = f"{float(value) * 100:.1f}%" if percent else str(value)
-        chart.add_row(name, "[green]" + "█" * width + "[/]", shown)
-    return chart
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False)  # one item of a lazy list: one line, encoded in C

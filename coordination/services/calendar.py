@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput
-from coordination.domain.workdays import WorkCalendar, YearSchedule
+from coordination.domain.workdays import ChosenDate, NonWorkingDay, WorkCalendar, YearSchedule, non_working_day
 from coordination.models import CalendarOverride, CalendarYear, Problem
 from coordination.services.common import Caller, load_actor, require_role
 from coordination.services.snapshot import directory
@@ -146,6 +146,14 @@ def set_override(uow: UnitOfWork, *, caller: Caller, day: date, is_workday: bool
                      caller=caller, changes={"day": day, "is_workday": is_workday}, reason=reason)
         uow.commit()
         return _year_view(work_calendar(session), day.year)
+
+
+def non_working_day_of(uow: UnitOfWork, day: date, chosen: ChosenDate, *,
+                       earliest: date | None = None) -> NonWorkingDay | None:
+    """Whether a date someone chose falls on a day off, on the calendar in force (official schedule and
+    the district's overrides): read before the write that would save it."""
+    with uow:
+        return non_working_day(work_calendar(uow.session), day, chosen, earliest=earliest)
 
 
 def provisional_problem_ids(session: Session) -> list[str]:

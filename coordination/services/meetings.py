@@ -25,6 +25,7 @@ from coordination.domain.meetings import (
     kind_label,
     may_record,
     minutes_number,
+    minutes_series,
     require_held,
     require_state,
 )
@@ -135,7 +136,7 @@ def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | 
             codes += [decision.lead_unit, *json.loads(decision.co_units)]
         attendee_codes += [c for c in codes if c and c not in attendee_codes]
     chair = session.get(Person, meeting.chair)
-    number = (minutes_number(meeting.minutes_year, meeting.minutes_number)
+    number = (minutes_number(MeetingKind(meeting.kind), meeting.minutes_year, meeting.minutes_number)
               if meeting.minutes_year and meeting.minutes_number else None)
     return MeetingView(
         id=meeting.id, kind=MeetingKind(meeting.kind), level=meeting.level, held_on=meeting.held_on,
@@ -148,16 +149,33 @@ def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | 
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def _next(session: Session, name: str, year: int) -> int:
+def _next(session: Session, name: str, year: int, *, after: int = 0) -> int:
+    """The next number of the yearly series `name`; a series begun this year starts after `after`."""
     bumped = session.execute(
         update(Sequence).where(col(Sequence.name) == name, col(Sequence.year) == year)
         .values(last=col(Sequence.last) + 1).returning(col(Sequence.last))
     ).scalar_one_or_none()
     if bumped is None:
-        session.add(Sequence(name=name, year=year, last=1))
+        session.add(Sequence(name=name, year=year, last=after + 1))
         session.flush()
-        return 1
+        return after + 1
     return int(bumped)
+
+
+def _next_minutes(session: Session, kind: MeetingKind, year: int) -> int:
+    """The kind's next minutes number in `year`.
+
+    Minutes closed before the series were split by kind were numbered from one counter for all kinds;
+    a kind's series that begins in such a year starts after the highest of its kind's stored numbers,
+    so that no two minutes of one kind ever share a number (no migration: the stored number and the
+    meeting's kind name every set of minutes).
+    """
+    series = minutes_series(kind)
+    used: int | None = None
+    if session.exec(select(Sequence.last).where(Sequence.name == series, Sequence.year == year)).first() is None:
+        used = session.exec(select(func.max(Meeting.minutes_number)).where(
+            Meeting.kind == kind.value, Meeting.minutes_year == year)).one()
+    return _next(session, series, year, after=used or 0)
 
 
 def _get(session: Session, meeting_id: str) -> Meeting:
@@ -436,11 +454,12 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
                 "请先调整这些议定事项，闭会未执行任何内容",
                 f"cannot close {meeting.id}: {'; '.join(r.en for r in beyond)}; nothing was applied",
             )
-        year = meeting.held_on.year
-        number = _next(session, "minutes", year)
+        year, kind = meeting.held_on.year, MeetingKind(meeting.kind)
+        number = _next_minutes(session, kind, year)
+        numbered = minutes_number(kind, year, number)
         _bump(session, caller, meeting, {"state": MeetingState.CLOSED.value, "minutes_year": year,
                                          "minutes_number": number, "closed_at": caller.now}, "meeting_close",
-              {"state": MeetingState.CLOSED.value, "minutes_number": minutes_number(year, number),
+              {"state": MeetingState.CLOSED.value, "minutes_number": numbered,
                "decisions": [d.problem for d in decisions]})
         calendar = work_calendar(session)
         origin_caller = replace(caller, origin=f"meeting:{meeting.id}")
@@ -453,7 +472,7 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
                                  co_units=tuple(json.loads(decision.co_units)), due=decision.due_date)
             issues.apply_by_authority(
                 session, caller=origin_caller, problem_id=decision.problem, action=outcome.action, inputs=inputs,
-                calendar=calendar, extra={"meeting": meeting.id, "minutes_number": minutes_number(year, number)},
+                calendar=calendar, extra={"meeting": meeting.id, "minutes_number": numbered},
                 journal=journal)
             applied.append(decision.problem)
         journal.write()

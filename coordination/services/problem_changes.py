@@ -150,7 +150,7 @@ def _notice_detail(action: Action, after: Problem, extra: dict[str, Any] | None)
     if action is Action.APPROVE_EXTENSION:
         return f"新期限 {after.due_date}"
     if action is Action.DECIDE and extra and extra.get("minutes_number"):
-        return f"依据会议纪要{extra['minutes_number']}"
+        return f"依据{extra['minutes_number']}"  # the number names its kind of 纪要
     return ""
 
 

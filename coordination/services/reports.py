@@ -668,7 +668,7 @@ def _meetings(context: _Context, period: Period) -> list[MeetingLine]:
         .order_by(m.held_on, m.id)
     )
     return [MeetingLine(mid, kind, held_on, chair, context.people.get(chair, chair),
-                        minutes_number(year, number) if year and number else None, n or 0)
+                        minutes_number(MeetingKind(kind), year, number) if year and number else None, n or 0)
             for mid, kind, held_on, chair, year, number, n in rows]
 
 

@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from coordination.domain.enums import Action, Difficulty, Level, Light, State, parse_category
 from coordination.domain.errors import InvalidInput, NotFound
 from coordination.domain.problem import ActionInput
+from coordination.domain.workdays import ChosenDate
 from coordination.services import issues
+from coordination.services.calendar import non_working_day_of
 from coordination.services.snapshot import directory
 from coordination.web import api_docs, api_reads
 from coordination.web.api_common import DIRECT_ACTIONS, Me, choice, errors, ok, parsed
@@ -191,7 +193,14 @@ def take_action(
                          difficulty=given.difficulty, due=given.due_date, extension_days=given.extension_days)
     view = issues.act(identity.writer(), caller=identity.caller, problem_id=problem_id, action=Action(action),
                       inputs=inputs, expected_version=expected, viewer=identity.viewer)
-    return JSONResponse(view.to_json(), headers={"ETag": etag(view.version)})
+    answer = view.to_json()
+    # An explicit due date on a day off is saved as given, and said so (the command line's --strict refuses it).
+    day_off = (non_working_day_of(identity.reader(), inputs.due, ChosenDate.DUE)
+               if Action(action) is Action.ASSIGN and inputs.due is not None else None)
+    if day_off is not None:
+        zh, en = day_off.warning()
+        answer["warnings"] = [{"code": "non_working_day", "message": zh, "message_en": en}]
+    return JSONResponse(answer, headers={"ETag": etag(view.version)})
 
 
 router.include_router(api_reads.router)

@@ -43,7 +43,7 @@ def test_meeting_cycle_and_word_minutes(district: Cli, tmp_path: Path) -> None:
                   "--unit", "ZJJ", "--due", "2024-10-18", as_="wang.mishu")
 
     closed = district.json("meeting", "close", meeting["id"], as_="wang.mishu", now=MEETING_MORNING)
-    assert closed["state"] == "closed" and closed["minutes_number"] == "〔2024〕1号"
+    assert closed["state"] == "closed" and closed["minutes_number"] == "专班会商纪要〔2024〕1号"
     assert sorted(closed["applied"]) == sorted([land, permit])
     again = district("meeting", "close", meeting["id"], as_="wang.mishu", now=MEETING_MORNING)
     assert again.exit_code == 5
@@ -60,7 +60,7 @@ def test_meeting_cycle_and_word_minutes(district: Cli, tmp_path: Path) -> None:
     paragraphs = [p.text for p in Document(str(docx_path)).paragraphs]
     body = "\n".join(paragraphs)
     assert paragraphs[0] == "重大项目推进专班会商会议纪要"
-    assert "〔2024〕1号" in paragraphs[1]
+    assert paragraphs[1] == "专班会商纪要〔2024〕1号"
     assert "王秘书" in body and "区自然资源和规划局" in body and "区住房和城乡建设局" in body
     items = [p for p in paragraphs if p.startswith(("一、", "二、"))]
     assert len(items) == 2

@@ -78,7 +78,10 @@ def test_project_list_shows_completion_time_target_gap_and_light(district: Cli) 
     assert text.exit_code == 0
     for shown in ("完成率", "序时进度", "58.3", "黄灯", "红灯", "逾期未开工", "开工率", "全部项目"):
         assert shown in text.stdout
-    english = district("project", "list", "--lang", "en")
+    # English headers are longer: at 160 columns the portfolio's fifteen may wrap onto two lines, so the
+    # labels are read where every header has room for one line.
+    wide = Cli(district.runner, {**district.env, "COLUMNS": "220"}, district.url)
+    english = wide("project", "list", "--lang", "en")
     assert "Time target" in english.stdout and "yellow" in english.stdout
     red = district.json("project", "list", "--light", "red")
     assert [r["code"] for r in red] == ["P-002"]

@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from coordination.domain.meetings import MeetingKind
+from coordination.domain.meetings import MeetingKind, minutes_number
 from coordination.domain.periods import Cadence
 from coordination.render import gongwen
 from coordination.render import report as render
@@ -214,7 +214,7 @@ def test_minutes_name_each_unit_once_with_attendance_and_copies(district: Any, t
     texts = [p.text for p in word.paragraphs]
     assert texts[0] == "重大项目推进专班会商会议纪要"
     assert {east_asian(r) for r in word.paragraphs[0].runs} == {"方正小标宋简体"}
-    assert texts[1] == f"会商纪要{data['minutes_number']}"
+    assert texts[1] == data["minutes_number"] == "专班会商纪要〔2024〕1号"
     assert texts[2].startswith(gongwen.DEFAULT_OFFICE) and texts[2].endswith(gongwen.chinese_date(MEETING_DAY))
 
     names = {u["code"]: u["name"] for u in data["attendees"]}
@@ -235,11 +235,13 @@ def test_minutes_name_each_unit_once_with_attendance_and_copies(district: Any, t
 
 @pytest.mark.parametrize(("kind", "name"), [(MeetingKind.PRINCIPAL, "专题会议纪要"),
                                              (MeetingKind.LEADER, "会办纪要"),
-                                             (MeetingKind.TASK_FORCE, "会商纪要")])
+                                             (MeetingKind.TASK_FORCE, "专班会商纪要")])
 def test_each_kind_of_minutes_names_its_series(kind: MeetingKind, name: str, tmp_path: Path) -> None:
     meeting: dict[str, Any] = {"kind": kind.value, "date": "2024-06-05", "chair_name": "周区长",
-                               "minutes_number": "〔2024〕3号", "agenda": [], "attendees": []}
+                               "minutes_number": minutes_number(kind, 2024, 3), "agenda": [], "attendees": []}
     word = Document(str(minutes_docx(meeting, tmp_path / "纪要.docx")))
     assert word.paragraphs[1].text == f"{name}〔2024〕3号"
+    unnumbered = Document(str(minutes_docx({**meeting, "minutes_number": None}, tmp_path / "草稿.docx")))
+    assert unnumbered.paragraphs[1].text == f"{name}（未闭会，尚未编号）"
     assert paragraph(word, "出席：").text == "出席：周区长（主持）"
     assert not any(p.text.startswith("列席") for p in word.paragraphs)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, update
+from sqlmodel import col
 
 from coordination.domain.enums import Action, State
 from coordination.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
-from coordination.services import issues, meetings
+from coordination.domain.periods import Cadence, parse_period
+from coordination.models import Meeting, Sequence
+from coordination.services import issues, meetings, reports
 from coordination.services.audit import verify_chains
 
 MEETING_DAY = date(2024, 6, 3)  # held today (the district's clock): a meeting opens on its date
@@ -65,7 +69,7 @@ def test_full_meeting_cycle_applies_each_decision_with_its_audit_event(district:
                     decision=DecisionInput(Outcome.EXPLAIN, "属企业自建内容，已向企业解释"))
 
     closed = meetings.close_meeting(district.uow(), caller=chair, meeting_id=meeting.id)
-    assert closed.number == "〔2024〕1号"
+    assert closed.number == "专班会商纪要〔2024〕1号"
     assert sorted(closed.applied) == sorted([first, second, third])
 
     row = district.problem_row(first)
@@ -187,3 +191,48 @@ def test_meeting_counts_by_kind_and_chair(district: Any) -> None:
     assert counts.decisions == 3
     none = meetings.meeting_counts(district.uow(), start=date(2023, 1, 1), end=date(2023, 12, 31))
     assert none.by_kind == {} and none.decisions == 0
+
+
+def hold(district: Any, kind: MeetingKind, chair: str, title: str) -> Any:
+    """Plan, open, decide on one problem waiting at the kind's level, and close: the closed meeting."""
+    pid = waiting_at(district, int(kind.level), title=title)
+    meeting = plan(district, kind, chair=chair)
+    caller = district.caller(chair)
+    meetings.start_meeting(district.uow(), caller=caller, meeting_id=meeting.id)
+    meetings.decide(district.uow(), caller=caller, meeting_id=meeting.id, problem_id=pid,
+                    decision=assign_decision(district))
+    return meetings.close_meeting(district.uow(), caller=caller, meeting_id=meeting.id)
+
+
+def test_each_kind_of_minutes_is_its_own_series_named_in_its_number(district: Any) -> None:
+    task_force = hold(district, MeetingKind.TASK_FORCE, district.secretariat, "专班议题一")
+    leader = hold(district, MeetingKind.LEADER, district.leader, "会办议题")
+    principal = hold(district, MeetingKind.PRINCIPAL, district.principal, "专题会议题")
+    second = hold(district, MeetingKind.TASK_FORCE, district.secretariat, "专班议题二")
+
+    assert [m.number for m in (task_force, leader, principal, second)] == [
+        "专班会商纪要〔2024〕1号", "会办纪要〔2024〕1号", "专题会议纪要〔2024〕1号", "专班会商纪要〔2024〕2号"]
+    shown = meetings.show_meeting(district.uow(), meeting_id=leader.id, today=MEETING_DAY).to_json()
+    assert shown["minutes_number"] == "会办纪要〔2024〕1号"
+    week = reports.build(district.uow(), cadence=Cadence.WEEKLY, period=parse_period(Cadence.WEEKLY, "2024-W23"),
+                         now=datetime(2024, 6, 10, 2, tzinfo=UTC)).to_json()
+    assert {m["id"]: m["minutes_number"] for m in week["meetings"]["held"]} == {
+        m.id: m.number for m in (task_force, leader, principal, second)}
+    decided = district.events(leader.applied[0])[-1]
+    assert decided["action"] == Action.DECIDE.value and "会办纪要〔2024〕1号" in decided["payload"]
+
+
+def test_a_kinds_series_continues_after_the_numbers_its_minutes_had_from_the_shared_counter(district: Any) -> None:
+    first = hold(district, MeetingKind.TASK_FORCE, district.secretariat, "专班议题一")
+    # As before the series were split: this year's minutes of every kind came from one counter,
+    # and this task-force consultation was its third.
+    with district.uow() as uow:
+        uow.session.execute(update(Meeting).where(col(Meeting.id) == first.id).values(minutes_number=3))
+        uow.session.execute(delete(Sequence).where(col(Sequence.name).startswith("minutes")))
+        uow.session.add(Sequence(name="minutes", year=2024, last=3))
+        uow.commit()
+
+    second = hold(district, MeetingKind.TASK_FORCE, district.secretariat, "专班议题二")
+    leader = hold(district, MeetingKind.LEADER, district.leader, "会办议题")
+    assert second.number == "专班会商纪要〔2024〕4号", "never the number an older set of its kind holds"
+    assert leader.number == "会办纪要〔2024〕1号"

@@ -149,6 +149,20 @@ def test_the_secretariat_assigns_with_if_match_and_the_etag_moves_on(web: WebDis
     assert again.json()["timeline"][-1]["origin"] == "web"
 
 
+def test_a_due_date_on_a_day_off_is_saved_and_the_answer_warns(web: WebDistrict, http: Http) -> None:
+    d = district(web)  # the district's clock: Monday 3 June 2024; Sunday 16 June is a day off
+    weekend, working = d.raise_problem(), d.raise_problem()
+    sunday = act(http, d.secretariat, weekend, "assign", 1, {"unit": d.solving_unit, "due_date": "2024-06-16"})
+    assert sunday.status_code == 200, sunday.text
+    assert sunday.json()["due_date"] == "2024-06-16"
+    [warning] = sunday.json()["warnings"]
+    assert warning["code"] == "non_working_day"
+    assert warning["message"] == "提示：办结期限 2024-06-16 是星期日（非工作日），仍按此日期保存"
+    assert warning["message_en"].startswith("note: due date 2024-06-16 is a Sunday")
+    monday = act(http, d.secretariat, working, "assign", 1, {"unit": d.solving_unit, "due_date": "2024-06-17"})
+    assert monday.status_code == 200 and "warnings" not in monday.json()
+
+
 def test_an_explicit_due_date_and_the_routing_tables_unit(web: WebDistrict, http: Http) -> None:
     d = district(web)
     problem_id = d.raise_problem()
