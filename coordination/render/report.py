@@ -19,6 +19,7 @@ from typing import Any
 from coordination.domain.enums import Light, State
 from coordination.domain.labels import label
 from coordination.domain.meetings import chinese_ordinal
+from coordination.render.annual import blank_rows, closing_line
 
 # Column kinds: how a value is shown and typed in a spreadsheet.
 INT, RATE, PCT, WAN, DATE, TEXT, IDS = "int", "rate", "pct", "wan", "date", "text", "ids"
@@ -108,6 +109,7 @@ class Document:
     cadence: str = ""
     figures: dict[str, Any] = field(default_factory=dict)
     as_of: str | None = None
+    closing: list[str] = field(default_factory=list)  # lines after the last table (the body's last words)
 
 
 _TITLES = {
@@ -155,6 +157,13 @@ GROUP_COLUMNS = [
     Column("gap", "差距（百分点）", "Gap (points)", PCT),
 ]
 
+BLANK_COLUMNS = [
+    Column("phrase", "原文表述", "Phrase in the summary"),
+    Column("value", "数值", "Figure"),
+    Column("unit", "单位", "Unit"),
+    Column("method", "计算方法", "How it was computed"),
+]
+
 _GROUP_KEYS_SHOWN = frozenset({"owner", "owner_name"})  # what a queue's "N more" line repeats
 
 _GROUP_KEYS = {"provincial": ("省重点", "provincial"), "municipal": ("市重点", "municipal"),
@@ -189,8 +198,8 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
     doc.cadence, doc.as_of = report["cadence"], report.get("as_of")
     doc.figures = {**totals, "meetings": report["meetings"]["count"], "decisions": report["meetings"]["decisions"],
                    "queued": sum(q.get("count", len(q["items"])) for q in report["queues"])}
-    if report.get("annual"):
-        doc.paragraphs.append(report["annual"]["paragraph"])
+    if report.get("annual"):  # the summary's paragraphs, every blank filled
+        doc.paragraphs += report["annual"]["paragraphs"]
     doc.tables.append(Table("总体情况", "Overview", [
         Column("figure", "指标", "Figure"), Column("value", "数值", "Value", TEXT)], [
         {"figure": "新增问题" if zh else "New", "value": totals["new"]},
@@ -261,17 +270,11 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
             Column("meetings", "主持会办", "Meetings chaired", INT),
             Column("stuck", "L3以上未解决", "Stuck above L3", IDS)], rows, "调度" if zh else "Dispatch"))
     number_sections(doc.tables)
-    if report.get("annual"):  # the blanks' figures close the report, after its numbered sections
-        annual = report["annual"]
-        doc.tables.append(Table("年度数据（对应总结中的空白）", "Annual figures", [
-            Column("figure", "指标", "Figure"), Column("value", "数值", "Value", INT)], [
-            {"figure": "监测调度（次）", "value": annual["monitoring"]},
-            {"figure": "发现突出问题（项）", "value": annual["problems_found"]},
-            {"figure": "提出对策建议（条）", "value": annual["suggestions"]},
-            {"figure": "提请区领导会办（次）", "value": annual["district_leader_meetings"]},
-            {"figure": "帮办单位主要领导会办（次）", "value": annual["unit_head_meetings"]},
-            {"figure": "解决实质性问题（个）", "value": annual["problems_solved"]},
-        ], "年度" if zh else "Annual"))
+    if report.get("annual"):  # every blank's figure and how, after the numbered sections
+        doc.tables.append(Table("年度数据（对应总结中的空白）", "Annual figures (the summary's blanks)",
+                                BLANK_COLUMNS, blank_rows(report.get("blanks", [])), "年度" if zh else "Annual"))
+        if line := closing_line(report.get("missing_kinds", []), lang):
+            doc.closing.append(line)
     return doc
 
 
@@ -324,6 +327,7 @@ def markdown(doc: Document, lang: str = "zh", cap: int | None = LIST_CAP) -> str
             cells = [cell.replace("|", "｜") for cell in table.cells(row, lang, cap)]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    lines += [f"{line}\n" for line in doc.closing]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -395,7 +399,7 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
     cover.append([styled(cover, doc.title, font=Font(bold=True, size=16))])
     cover.append([doc.period])
     cover.append([])
-    for paragraph in doc.paragraphs:
+    for paragraph in [*doc.paragraphs, *doc.closing]:
         cover.append([styled(cover, paragraph, alignment=Alignment(wrap_text=True, vertical="top"))])
     wrap = Alignment(wrap_text=True, vertical="top")
     head = sheets.header_style()
@@ -441,7 +445,7 @@ def _width(text: str) -> int:
 WORD_BODY_ROWS = 5  # lines of each problem list a Word report's body shows; the list goes to an 附件
 # Columns whose text may wrap in Word (titles and names); ids, dates, figures and short words never do.
 _WRAPPING = frozenset({"name", "title", "project_name", "projects", "figure", "lead_unit_name", "chair_name",
-                       "owner_name", "key_label", "stuck"})
+                       "owner_name", "key_label", "stuck", "phrase", "method"})
 _CADENCE_WORDS = {"weekly": ("本周", "This week"), "monthly": ("本月", "This month"),
                   "quarterly": ("本季度", "This quarter"), "annual": ("本年度", "This year")}
 
@@ -541,6 +545,8 @@ def docx(doc: Document, path: Path, lang: str = "zh", cap: int | None = LIST_CAP
             annexes.append(table)
             gongwen.body(word, f"（以上为最紧急的{body_cap}个，详见附件{len(annexes)}。）" if zh
                          else f"(The {body_cap} most urgent; see Annex {len(annexes)}.)")
+    for line in doc.closing:
+        gongwen.body(word, line)
     if annexes:  # 附件说明: "附件：1．…", the next lines aligned with the first name
         word.add_paragraph()
         label = "附件：" if zh else "Annexes: "

@@ -124,4 +124,5 @@ def screens(doc: Document, report: dict[str, Any], lang: str = "zh",
     if report.get("trend"):
         parts += [Text(""), Bars("各月办结销号" if lang != "en" else "Closed per month",
                                  [(t["period"], t["closed"]) for t in report["trend"]], percent=False)]
+    parts += [Text(""), *(Text(line) for line in doc.closing)] if doc.closing else []
     return parts

@@ -20,7 +20,9 @@ from sqlmodel import SQLModel
 
 from coordination.config import DISTRICT_TZ
 from coordination.config import now as clock
-from coordination.domain.enums import Action, Level, Light
+from coordination.domain import annual_blanks as blanks
+from coordination.domain.annual_blanks import Counts, Number, RecordKind, YearRecords
+from coordination.domain.enums import Action, Level, Light, ProjectKind, ProjectLevel
 from coordination.domain.errors import InvalidInput
 from coordination.domain.investment import Grouping, Thresholds, YearMonth, portfolio
 from coordination.domain.lights import LightThresholds
@@ -464,6 +466,9 @@ class Report:
     projects: dict[str, Any] | None = None
     dispatch: list[Dispatch] = field(default_factory=list)
     annual: dict[str, Any] | None = None
+    # The annual summary's figure blanks, each filled, and the kinds that hold no records that year.
+    blanks: list[dict[str, Any]] = field(default_factory=list)
+    missing_kinds: list[dict[str, str]] = field(default_factory=list)
     running: bool = False  # the period has not ended: computed as of `as_of`
 
     def to_json(self, head: int | None = None) -> dict[str, Any]:
@@ -502,6 +507,8 @@ class Report:
             data["dispatch"] = [d.to_json(lists) for d in self.dispatch]
         if self.cadence is Cadence.ANNUAL:
             data["annual"] = self.annual
+            data["blanks"] = self.blanks
+            data["missing_kinds"] = self.missing_kinds
         return data
 
 
@@ -772,7 +779,7 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer |
         if cadence is Cadence.QUARTERLY:
             report.dispatch = _dispatch(context, report)
         if cadence is Cadence.ANNUAL:
-            report.annual = _annual(context, report)
+            _annual(context, report, period)
         return report
 
 
@@ -818,31 +825,156 @@ def _dispatch(context: _Context, report: Report) -> list[Dispatch]:
     return views
 
 
-def _annual(context: _Context, report: Report) -> dict[str, Any]:
-    """The figures that fill the seed document's blanks, and the paragraph that reads like it."""
-    from coordination.render.annual import annual_paragraph
-
-    period = report.period
-    start, end = instant(period.first), instant(period.last + timedelta(days=1))
-    e = EVENT.c
-    sweeps = context.connection.execute(
-        select(func.count()).where(e.stream_type == "sweep", e.at >= start, e.at < end)).scalar_one()
-    progress = context.connection.execute(
-        select(func.count()).where(e.stream_type == "project", e.action == "project_progress",
-                                   e.at >= start, e.at < end)).scalar_one()
-    by_kind: dict[str, int] = defaultdict(int)
-    for line in report.meetings:
-        by_kind[line.kind] += 1
-    figures: dict[str, Any] = {
+def _annual(context: _Context, report: Report, period: Period) -> None:
+    """The annual summary: its figures, its 50 blanks filled from the year's records (`period` is the
+    year as computed: up to today in a year still running), and the summary's paragraphs."""
+    counts = {kind: source(context, report, period) for kind, source in _SOURCES.items()}
+    records = YearRecords(period.first.year, period.last, counts, _completed_industry(context, period)[1])
+    figures = blanks.fill(records)
+    by_id = {f.blank.id: f for f in figures}
+    meetings = counts[RecordKind.MEETINGS] or {}
+    monitoring = counts[RecordKind.MONITORING] or {}
+    paragraphs = blanks.summary(records, figures)
+    report.annual = {
         "problems_found": report.problems.total.new,
-        "monitoring": int(sweeps) + int(progress),
-        "monitoring_sweeps": int(sweeps),
-        "monitoring_progress_records": int(progress),
-        "suggestions": sum(m.decisions for m in report.meetings),
-        "district_leader_meetings": by_kind[MeetingKind.LEADER.value] + by_kind[MeetingKind.PRINCIPAL.value],
-        "unit_head_meetings": by_kind[MeetingKind.TASK_FORCE.value],
+        "monitoring": int(by_id["monitoring"].value),
+        "monitoring_sweeps": int(monitoring.get("sweeps", 0)),
+        "monitoring_progress_records": int(monitoring.get("progress_records", 0)),
+        "suggestions": int(meetings.get("decisions", 0)),
+        "district_leader_meetings": int(by_id["leader_meetings"].value),
+        "unit_head_meetings": int(by_id["unit_head_meetings"].value),
         "problems_solved": report.problems.total.closed,
         "projects": report.projects,
+        "completed_industry_projects": list(records.completed_industry_names),
+        "paragraphs": paragraphs,
+        "paragraph": "".join(paragraphs),
     }
-    figures["paragraph"] = annual_paragraph(period.first.year, figures)
-    return figures
+    report.blanks = [blanks.blank_json(f, by_id) for f in figures]
+    report.missing_kinds = [{"kind": kind.value, "label": blanks.KIND_LABELS[kind][0],
+                             "label_en": blanks.KIND_LABELS[kind][1]} for kind in blanks.missing_kinds(records)]
+
+
+# ---- the year's counts of each kind the annual summary's blanks read ---------------------------
+# One function per kind, returning the keys `domain.annual_blanks.INPUTS` names for it, or None when the
+# kind holds no records for the year. A kind coord does not store yet returns None: when its table
+# lands, its query goes here and nothing else changes.
+
+
+def _problem_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """Problems raised and struck off in the year, as the report counts them (scoped to its viewer)."""
+    total = report.problems.total
+    if not (total.new or total.closed or total.in_hand_start or total.in_hand_end):
+        return None
+    return {"raised": total.new, "closed": total.closed}
+
+
+def _monitoring_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """Sweep runs and project progress entries recorded in the year."""
+    start, end = instant(period.first), instant(period.last + timedelta(days=1))
+    e = EVENT.c
+    sweeps = int(context.connection.execute(
+        select(func.count()).where(e.stream_type == "sweep", e.at >= start, e.at < end)).scalar_one())
+    progress = int(context.connection.execute(
+        select(func.count()).where(e.stream_type == "project", e.action == "project_progress",
+                                   e.at >= start, e.at < end)).scalar_one())
+    return {"sweeps": sweeps, "progress_records": progress} if sweeps or progress else None
+
+
+def _meeting_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """Meetings closed and held in the year, by kind, and the decisions they made."""
+    if not report.meetings:
+        return None
+    held = Counter(line.kind for line in report.meetings)
+    return {"leader_meetings": held[MeetingKind.LEADER.value], "principal_meetings": held[MeetingKind.PRINCIPAL.value],
+            "task_force_meetings": held[MeetingKind.TASK_FORCE.value],
+            "decisions": sum(line.decisions for line in report.meetings)}
+
+
+def _project_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """The projects in force at the year's end, by kind and by level, with the year's plan and progress
+    (the same figures as the report's project section)."""
+    facts = [project_facts(r) for r in context.records if r.active]
+    if not facts:
+        return None
+    as_of = YearMonth(period.last.year, period.last.month)
+    everything = portfolio(facts, as_of)[0]
+    counts: dict[str, Number] = {"projects": everything.projects, "investment": everything.total_investment,
+                                 "completed_industry": _completed_industry(context, period)[0]}
+    kinds = {g.key: g for g in portfolio(facts, as_of, Grouping.KIND)}
+    for kind in ProjectKind:
+        group = kinds.get(kind.value)
+        counts[f"{kind.value}_projects"] = group.projects if group else 0
+        counts[f"{kind.value}_investment"] = group.total_investment if group else 0
+    levels = {g.key: g for g in portfolio(facts, as_of, Grouping.LEVEL)}
+    for level in (ProjectLevel.PROVINCIAL, ProjectLevel.MUNICIPAL):
+        group = levels.get(level.value)
+        for part, value in (("projects", group.projects if group else 0),
+                            ("investment", group.total_investment if group else 0),
+                            ("plan", group.annual_plan if group else 0),
+                            ("planned_to_start", group.planned_to_start if group else 0),
+                            ("started", group.started if group else 0), ("done", group.done_ytd if group else 0)):
+            counts[f"{level.value}_{part}"] = value
+    return counts
+
+
+def _completed_industry(context: _Context, period: Period) -> tuple[int, list[str]]:
+    """产业类 projects completed or put into production in the year by its last day: how many, and their
+    names in code order."""
+    names = [context.projects.get(f.code, f.code)
+             for f in (project_facts(r) for r in context.records if r.active)
+             if f.kind is ProjectKind.INDUSTRY and any(
+                 d is not None and d.year == period.last.year and d <= period.last
+                 for d in (f.actual_completion, f.actual_production))]
+    return len(names), names
+
+
+def _task_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """重点任务: a policy's measures and a plan's tasks, with the towns and departments they fall to.
+    No table holds plan tasks yet."""
+    return None
+
+
+def _special_plan_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """专项规划 by the stage reached at the year's end, and those the bureau leads. Not stored yet."""
+    return None
+
+
+def _fund_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """资金争取: funds granted in the year by source, and special-bond quota, in 元. Not stored yet."""
+    return None
+
+
+def _disbursement_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """产业发展引导资金 paid: consecutive years up to this one, and the sum paid in them. Not stored yet."""
+    return None
+
+
+def _filing_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """项目备案 accepted in the year and how many of them were closed. Not stored yet."""
+    return None
+
+
+def _indicator_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """指标监测: the months the year's cumulative figures span, and the latest growth of fixed-asset
+    investment and of 规上服务业 revenue. Not stored yet."""
+    return None
+
+
+def _upward_report_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """对上汇报 to the municipal 发改委: how many in the year, and the fewest in any week. Not stored yet."""
+    return None
+
+
+_SOURCES: dict[RecordKind, Callable[[_Context, Report, Period], Counts | None]] = {
+    RecordKind.PROBLEMS: _problem_counts,
+    RecordKind.MONITORING: _monitoring_counts,
+    RecordKind.MEETINGS: _meeting_counts,
+    RecordKind.PROJECTS: _project_counts,
+    RecordKind.TASKS: _task_counts,
+    RecordKind.SPECIAL_PLANS: _special_plan_counts,
+    RecordKind.FUNDS: _fund_counts,
+    RecordKind.DISBURSEMENTS: _disbursement_counts,
+    RecordKind.FILINGS: _filing_counts,
+    RecordKind.INDICATORS: _indicator_counts,
+    RecordKind.UPWARD_REPORTS: _upward_report_counts,
+}

@@ -1,0 +1,192 @@
+"""The annual summary fills every figure blank of the district's document, on a hand-built 2024.
+
+The district of tests/conftest.py (its 磷酸铁锂 project registered 3 June 2024) gets, in 2024: the
+project made an 产业类 省重点 of 35亿 started 20 March with a 12亿 plan, 3亿 done in May and 3亿 in
+October, in production from 15 November; a 市重点 老旧小区改造 of 8亿 planned to start 1 May and not
+started, with a 2亿 plan and 0.5亿 done in June; a 区重点 road of 5亿. Three problems raised, one struck
+off; one 挂钩领导会办 with one decision and one 专班会商 without; one sweep and three progress entries.
+The kinds coord does not store yet (plan tasks, special plans, funds, disbursements, filings,
+indicators, upward reports) hold no records: their blanks read 0 and the report names them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+
+from coordination.config import DISTRICT_TZ
+from coordination.domain.annual_blanks import BLANKS
+from coordination.domain.enums import Action, ProjectKind, ProjectLevel
+from coordination.domain.investment import YearMonth
+from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
+from coordination.domain.periods import Cadence, parse_period
+from coordination.render import gongwen
+from coordination.render import report as render
+from coordination.services import directory, meetings, projects, reports, sweep
+
+ROAD = "JC-2024-015"
+HOUSING = "CB-2024-003"
+YI = 100_000_000
+AFTER = datetime(2025, 1, 6, 2, tzinfo=UTC)  # the report is read after the year has ended
+
+# Every blank's figure as the summary writes it (a kind without records: a plain 0).
+EXPECTED = {
+    "policy_measures": "0", "plan_tasks": "0", "task_towns": "0", "task_departments": "0",
+    "projects": "3", "projects_investment": "48.00",
+    "industry_projects": "1", "industry_investment": "35.00",
+    "livelihood_projects": "1", "livelihood_investment": "8.00",
+    "infrastructure_projects": "1", "infrastructure_investment": "5.00",
+    "special_plans": "0", "plans_issued": "0", "plans_council": "0", "plans_expert": "0", "plans_led": "0",
+    "completed_industry": "1",
+    "indicator_first_month": "0", "indicator_last_month": "0", "fixed_asset_growth": "0",
+    "services_revenue_growth": "0",
+    "monitoring": "4", "problems_found": "3", "suggestions": "1", "weekly_reports": "0",
+    "key_projects": "2", "key_projects_plan": "14.00",
+    "provincial_projects": "1", "provincial_investment": "35.00", "provincial_plan": "12.00",
+    "provincial_started": "1", "provincial_start_rate": "100.0", "provincial_done": "6.00",
+    "provincial_completion": "50.0",
+    "municipal_projects": "1", "municipal_investment": "8.00", "municipal_plan": "2.00",
+    "municipal_started": "0", "municipal_start_rate": "0.0", "municipal_done": "0.50",
+    "municipal_completion": "25.0",
+    "leader_meetings": "1", "unit_head_meetings": "1", "problems_solved": "1",
+    "guidance_fund_years": "0", "guidance_fund_total": "0", "filings": "0", "granted_funds": "0",
+    "special_bonds": "0",
+}
+NOT_STORED = ["tasks", "special_plans", "funds", "disbursements", "filings", "indicators", "upward_reports"]
+NOT_STORED_ZH = ("本年度尚无记录：重点任务、专项规划、资金争取、引导资金发放、项目备案、指标监测、对上汇报"
+                 "（相关数字按0填写）。")
+
+
+def at(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime.combine(date(2024, month, day), time(hour), tzinfo=DISTRICT_TZ).astimezone(UTC)
+
+
+def build_2024(d: Any) -> None:
+    secretariat = d.caller(d.secretariat, at(6, 4))
+    projects.update_project(d.uow(), caller=secretariat, code=d.project, wanted=projects.ProjectFields(
+        kind=ProjectKind.INDUSTRY, total_investment_yuan=35 * YI, planned_start=date(2024, 3, 1),
+        actual_start=date(2024, 3, 20)), annual_plan_yuan=12 * YI)
+    admin = d.caller(d.admin, at(6, 4))
+    for code, name, level, details in (
+        (HOUSING, "城北片区老旧小区改造项目", ProjectLevel.MUNICIPAL, directory.InvestmentDetails(
+            kind=ProjectKind.LIVELIHOOD, total_investment_yuan=8 * YI, planned_start=date(2024, 5, 1),
+            plan_year=2024, annual_plan_yuan=2 * YI)),
+        (ROAD, "东区电池材料产业园配套道路工程", ProjectLevel.DISTRICT, directory.InvestmentDetails(
+            kind=ProjectKind.INFRASTRUCTURE, total_investment_yuan=5 * YI)),
+    ):
+        directory.add_project(d.uow(), caller=admin, code=code, name=name, level=level, locality=d.locality,
+                              lead_unit=d.service_unit, leaders=[d.leader], helpers=[d.solving_unit],
+                              specialists=[d.specialist], details=details)
+    for code, month, yuan, when in ((d.project, YearMonth(2024, 5), 3 * YI, at(6, 4, 11)),
+                                    (HOUSING, YearMonth(2024, 6), YI // 2, at(7, 3)),
+                                    (d.project, YearMonth(2024, 10), 3 * YI, at(11, 5))):
+        projects.record_progress(d.uow(), caller=d.caller(d.specialist, when), code=code, month=month,
+                                 completed_yuan=yuan)
+    projects.update_project(d.uow(), caller=d.caller(d.secretariat, at(11, 20)), code=d.project,
+                            wanted=projects.ProjectFields(actual_production=date(2024, 11, 15)))
+
+    solved = d.raise_problem(title="二期用地指标未落实", now=at(6, 4))
+    d.assign(solved, now=at(6, 4, 11))
+    d.act(d.handler, solved, Action.ACKNOWLEDGE, now=at(6, 4, 15))
+    d.act(d.handler, solved, Action.RESOLVE, now=at(6, 6), reason="指标已下达")
+    d.act(d.specialist, solved, Action.VERIFY, now=at(6, 7))
+    decided = d.raise_problem(title="110kV 专线接入方案未批复", category="配套", now=at(6, 5))
+    d.assign(decided, now=at(6, 5, 11))
+    d.act(d.handler, decided, Action.ACKNOWLEDGE, now=at(6, 5, 15))
+    d.act(d.handler, decided, Action.ESCALATE, now=at(6, 6), reason="需专班会商")
+    d.act(d.secretariat, decided, Action.ESCALATE, now=at(6, 6, 11), reason="提请挂钩领导会办")
+    d.raise_problem(title="企业未按期入统", category="入统", now=at(6, 6))
+
+    leader = meetings.plan_meeting(d.uow(), caller=d.caller(d.leader, at(6, 6, 16)), kind=MeetingKind.LEADER,
+                                   held_on=date(2024, 6, 7), chair=d.leader)
+    meetings.start_meeting(d.uow(), caller=d.caller(d.leader, at(6, 7)), meeting_id=leader.id)
+    meetings.decide(d.uow(), caller=d.caller(d.leader, at(6, 7)), meeting_id=leader.id, problem_id=decided,
+                    decision=DecisionInput(Outcome.ASSIGN, "供电公司牵头，7月底前完成接入方案批复",
+                                           unit=d.solving_unit, due=date(2024, 7, 31)))
+    meetings.close_meeting(d.uow(), caller=d.caller(d.leader, at(6, 7, 11)), meeting_id=leader.id)
+    task_force = meetings.plan_meeting(d.uow(), caller=d.caller(d.unit_head, at(6, 11)),
+                                       kind=MeetingKind.TASK_FORCE, held_on=date(2024, 6, 12), chair=d.unit_head)
+    meetings.start_meeting(d.uow(), caller=d.caller(d.unit_head, at(6, 12)), meeting_id=task_force.id)
+    meetings.close_meeting(d.uow(), caller=d.caller(d.unit_head, at(6, 12, 11)), meeting_id=task_force.id)
+
+    sweep.sweep(d.uow(), caller=d.caller(d.system, at(7, 1, 7)))
+
+
+def annual(d: Any, year: str = "2024") -> dict[str, Any]:
+    return reports.build(d.uow(), cadence=Cadence.ANNUAL, period=parse_period(Cadence.ANNUAL, year),
+                         now=AFTER).to_json()
+
+
+def test_every_blank_of_the_year_is_the_figure_known_in_advance(district: Any) -> None:
+    build_2024(district)
+    report = annual(district)
+    blanks = {b["id"]: b for b in report["blanks"]}
+    assert list(blanks) == list(EXPECTED)
+    for blank_id, figure in EXPECTED.items():
+        assert blanks[blank_id]["figure"] == figure, blank_id
+    assert blanks["projects_investment"]["value"] == 48.0 and blanks["municipal_done"]["value"] == 0.5
+    assert blanks["provincial_start_rate"]["value"] == 100.0 and blanks["problems_found"]["value"] == 3
+    assert blanks["provincial_completion"]["method"] == "完成投资60000万元÷年度计划120000万元×100％＝50.0％"
+    assert blanks["monitoring"]["method"] == "本年度巡查次数＋项目投资进度填报条数：1＋3＝4次"
+    assert blanks["key_projects_plan"]["method"] == "省、市重点项目本年度计划投资合计140000万元，折合14.00亿元"
+    assert blanks["leader_meetings"]["phrase"] == "提请区领导共会办【××××】次"
+    assert blanks["leader_meetings"]["text"] == "提请区领导共会办1次"
+    assert blanks["provincial_plan"]["phrase"] == "省重点××个，总投资×××亿，年度计划【×××】亿"
+    assert blanks["provincial_plan"]["text"] == "省重点1个，总投资35.00亿，年度计划12.00亿"
+
+
+def test_kinds_without_records_read_0_and_are_named(district: Any) -> None:
+    build_2024(district)
+    report = annual(district)
+    assert [k["kind"] for k in report["missing_kinds"]] == NOT_STORED
+    for blank in report["blanks"]:
+        stored = blank["kind"] not in NOT_STORED
+        assert blank["has_records"] is stored, blank["id"]
+        if not stored:
+            assert blank["value"] == 0 and blank["method"] == f"本年度尚无{blank['kind_label']}记录，按0计"
+    # 19 blanks wait for kinds coord does not store; the other 31 come from problems, meetings, sweeps and
+    # projects (省市重点工程项目 and their 年度计划 among them).
+    assert sum(not b["has_records"] for b in report["blanks"]) == 19
+
+
+def test_a_year_with_no_records_reads_0_everywhere_and_names_every_kind(district: Any) -> None:
+    report = annual(district, "2023")
+    assert all(b["value"] == 0 and not b["has_records"] for b in report["blanks"])
+    assert len(report["missing_kinds"]) == 11 and report["missing_kinds"][0]["label"] == "问题"
+    assert render.markdown(render.document(report)).rstrip().endswith("（相关数字按0填写）。")
+
+
+def test_fifty_blanks_with_their_own_ids_each_phrase_in_the_summary(district: Any) -> None:
+    build_2024(district)
+    report = annual(district)
+    assert len(BLANKS) == len(report["blanks"]) == 50
+    assert len({b["id"] for b in report["blanks"]}) == 50
+    summary = "".join(report["annual"]["paragraphs"])
+    for blank in report["blanks"]:
+        assert blank["text"] in summary, blank["id"]
+        assert blank["phrase"].count("【") == 1 and blank["unit"]
+    assert "已竣工投产东区电池材料产业园年产10万吨磷酸铁锂正极材料项目等产业化项目1个" in summary
+
+
+def test_markdown_and_word_write_the_summary_with_every_blank_filled(district: Any, tmp_path: Path) -> None:
+    build_2024(district)
+    report = annual(district)
+    doc = render.document(report)
+    markdown = render.markdown(doc)
+    word = Document(str(render.docx(doc, tmp_path / "年度总结.docx")))
+    paragraphs = [p.text for p in word.paragraphs]
+    body = "\n".join(paragraphs)
+    for blank in report["blanks"]:
+        assert blank["text"] in markdown, blank["id"]
+        assert blank["text"] in body, blank["id"]
+    assert markdown.rstrip().splitlines()[-1] == NOT_STORED_ZH
+    # In Word the line closes the body, right before the issuing office and date.
+    office = next(i for i, text in enumerate(paragraphs) if text.strip() == gongwen.DEFAULT_OFFICE)
+    assert [t for t in paragraphs[:office] if t.strip()][-1] == NOT_STORED_ZH
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "原文表述")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == 50
+    assert {(r[0], r[1]) for r in rows} == {(b["phrase"], b["figure"]) for b in report["blanks"]}
