@@ -135,6 +135,50 @@ class Problem(SQLModel, table=True):
     version: int = 1
 
 
+class Plan(SQLModel, table=True):
+    """A plan (规划) or a policy document (政策文件) whose measures are tracked as tasks."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)  # plan | policy (task_workflow.PlanKind)
+    added_by: str = Field(max_length=40)
+    added_on: date
+    version: int = 1
+
+
+class Task(SQLModel, table=True):
+    """A plan task (重点任务), tracked through the workflow of domain/task_workflow.py."""
+
+    __table_args__ = (
+        Index("ix_task_plan", "plan"),
+        Index("ix_task_lead_unit", "lead_unit"),
+        Index("ix_task_state_due", "state", "due_date"),  # lights, counted by due-date ranges
+        Index("ix_task_state_progress", "state", "last_progress_on"),  # the sweep's monthly 督办
+    )
+
+    id: str = Field(primary_key=True, max_length=20)  # T-2026-0001
+    plan: str = Field(foreign_key="plan.code", max_length=40)
+    title: str = Field(max_length=200)
+    detail: str | None = Field(default=None, sa_type=Text)
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)
+    co_units: str = Field(default="[]", sa_type=Text)  # JSON list of unit codes
+    added_by: str = Field(max_length=40)
+    added_on: date
+    due_date: date
+    signed_on: date | None = None
+    # The day its monthly window last began: signing, a progress report, a return.
+    last_progress_on: date | None = None
+    reminded_on: date | None = None  # the sweep's last 督办 (always with an audit event)
+    submitted_by_unit: str | None = Field(default=None, max_length=40)
+    submitted_on: date | None = None
+    completed_on: date | None = None
+    completed_on_time: bool | None = None
+    adjust_count: int = 0
+    return_count: int = 0
+    version: int = 1
+
+
 class ProblemSequence(SQLModel, table=True):
     """The last number given to a problem in a year: Q-2024-0042."""
 
@@ -251,7 +295,7 @@ class Decision(SQLModel, table=True):
 
 
 class Sequence(SQLModel, table=True):
-    """Yearly counters other than problems': meeting ids and minutes numbers."""
+    """Yearly counters other than problems': meeting ids, minutes numbers, task ids."""
 
     name: str = Field(primary_key=True, max_length=20)
     year: int = Field(primary_key=True)

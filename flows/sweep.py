@@ -21,8 +21,9 @@ def sweep(db: str | None = None, dry_run: bool = False, force: bool = False) -> 
     if not result.working_day and not force:
         logger.info("%s is not a working day: nothing to sweep", result.today)
     else:
-        logger.info("swept %s: lights %s, %d reminders, %d escalations, %d events",
-                    result.today, result.lights(), len(result.reminders), len(result.escalations), result.events)
+        logger.info("swept %s: lights %s, %d reminders, %d task reminders, %d escalations, %d events",
+                    result.today, result.lights(), len(result.reminders), len(result.task_reminders),
+                    len(result.escalations), result.events)
     return result.to_json()
 
 

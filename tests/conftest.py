@@ -110,7 +110,54 @@ class District:
         return self.act(self.secretariat, problem_id, Action.ASSIGN, now=now, unit=unit or self.solving_unit,
                         co_units=co_units, difficulty=difficulty)
 
+    # ---- plan tasks (重点任务) -------------------------------------------------------------------
+
+    def add_plan(self, code: str = "SSW-ZQ", name: str = "“十四五”规划中期评估任务分解", *,
+                 kind: str = "plan") -> str:
+        from coordination.domain.task_workflow import PlanKind
+        from coordination.services import plans
+
+        return plans.add_plan(self.uow(), caller=self.caller(self.secretariat), code=code, name=name,
+                              kind=PlanKind(kind)).code
+
+    def add_task(self, plan: str = "SSW-ZQ", *, title: str = "完成国土空间总体规划报批",
+                 unit: str | None = None, co_units: tuple[str, ...] = (), due: date | None = None,
+                 handle: str | None = None, now: datetime | None = None) -> str:
+        from datetime import timedelta
+
+        from coordination.services import tasks
+
+        caller = self.caller(handle or self.secretariat, now)
+        view = tasks.add_task(self.uow(), caller=caller, plan=plan, title=title, lead_unit=unit or self.solving_unit,
+                              co_units=co_units, due=due or caller.today + timedelta(days=90))
+        return view.id
+
+    def task_act(self, handle: str, task_id: str, action: Any, *, now: datetime | None = None,
+                 expected_version: int | None = None, **inputs: Any) -> Any:
+        from coordination.domain.task import TaskInput
+        from coordination.services import tasks
+
+        return tasks.act_on_task(self.uow(), caller=self.caller(handle, now), task_id=task_id, action=action,
+                                 inputs=TaskInput(**inputs), expected_version=expected_version)
+
     # ---- raw reads, independent of the services ----------------------------------------------
+
+    def task_row(self, task_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM task WHERE id = :id"), {"id": task_id}).mappings().one()
+            return raw_row(row)
+
+    def task_events(self, task_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT * FROM audit_event WHERE stream_type = 'task' AND stream_id = :id ORDER BY seq"),
+                {"id": task_id},
+            ).mappings().all()
+            return [raw_row(r) for r in rows]
+
+    def outbox(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [raw_row(r) for r in conn.execute(text("SELECT * FROM outbox ORDER BY id")).mappings().all()]
 
     def audit_count(self) -> int:
         with self.engine.connect() as conn:

@@ -18,6 +18,7 @@ from coordination.cli import (
     ledger,
     meeting,
     people,
+    plan,
     project,
     queue,
     report,
@@ -138,6 +139,8 @@ app.add_typer(people.app, name="person")
 app.add_typer(project.app, name="project")
 app.add_typer(project.route_app, name="route")
 app.add_typer(issue.app, name="issue")
+app.add_typer(plan.plan_app, name="plan")
+app.add_typer(plan.task_app, name="task")
 queue.register(app)
 sweep.register(app)
 app.add_typer(meeting.app, name="meeting")

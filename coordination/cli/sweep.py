@@ -76,6 +76,9 @@ def _sweep_table(result: SweepResult, app_state: AppState) -> Table:
                     "red": t("转红灯", "turned red"), "none": t("熄灯（无期限）", "light cleared")}[light]
             table.add_row(name, str(len(ids)), _ids(ids))
     table.add_row(t("督办", "reminders"), str(len(result.reminders)), _ids(result.reminders))
+    if result.task_reminders:
+        table.add_row(t("重点任务督办（逾月未报进展）", "plan tasks reminded (no report for a month)"),
+                      str(len(result.task_reminders)), _ids(result.task_reminders))
     table.add_row(t("自动提级", "escalations"), str(len(result.escalations)),
                   _ids([f"{e.problem_id}→L{e.to_level}" for e in result.escalations]))
     if result.refused:

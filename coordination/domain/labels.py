@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 
 from coordination.domain.enums import (
@@ -249,7 +250,34 @@ _WORDS: dict[str, tuple[str, str]] = {
     "column": ("列", "Column"),
     "ledger_errors": ("台账错误（未写入任何数据）", "Ledger errors (nothing written)"),
     "ledger_warnings": ("提示", "Warnings"),
+    # plan tasks (重点任务)
+    "plan": ("规划/文件", "Plan"),
+    "plans": ("规划与政策文件", "Plans and policy documents"),
+    "task": ("任务", "Task"),
+    "tasks": ("重点任务清单", "Plan tasks"),
+    "task_title": ("任务", "Task"),
+    "added_by": ("下达人", "Added by"),
+    "signed_on": ("签收日期", "Signed on"),
+    "last_progress_on": ("最近进展", "Last progress"),
+    "completed_on": ("完成日期", "Completed on"),
+    "adjustments": ("调整次数", "Adjustments"),
+    "returns": ("退回次数", "Returns"),
+    "task_count": ("任务数", "Tasks"),
+    "task_lead_unit": ("牵头单位", "Lead unit"),
+    "task_due": ("完成期限", "Due"),
+    "added_on": ("下达日期", "Added on"),
+    "open_tasks": ("在办任务", "Open tasks"),
 }
+
+
+def register(labels: Mapping[Enum, tuple[str, str]]) -> None:
+    """A kind's own labels (its states and actions), declared beside its workflow definition.
+
+    Keyed by the enum's name like the rest, so a kind's `in_progress` never takes the problem's label.
+    """
+    for value, (zh, en) in labels.items():
+        _ZH[_key(value)] = zh
+        _EN[_key(value)] = en
 
 
 def label(value: Enum, lang: str = "zh") -> str:

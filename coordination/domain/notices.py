@@ -28,6 +28,7 @@ class NoticeKind:
     RESOLUTION = "resolution"  # 申请办结
     REWORK = "rework"  # 退回重办
     CLOSURE = "closure"  # 销号
+    ADJUSTMENT = "adjustment"  # 任务调整 (plan tasks)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Notice:
 
 @dataclass(frozen=True)
 class ProblemBrief:
-    """What a message says about a problem."""
+    """What a message says about a tracked item (a plan task's plan stands where a problem's project does)."""
 
     id: str
     title: str
@@ -260,9 +261,9 @@ def _policy_line(item: NoticeItem) -> str:
 
 def policy_notices(
     rule: NoticeRule, items: Sequence[NoticeItem], to: Recipients, *, batch_key: str | None = None,
-    always_digest: bool = False,
+    always_digest: bool = False, noun: str = "问题",
 ) -> list[Notice]:
-    """The messages an action's items call for: one per receiving group.
+    """The messages an action's items call for: one per receiving group (`noun`: what the items are).
 
     A group that receives one item gets that item's message (keyed by the item and its event); a
     group that receives several from one batch (an import, a meeting's close, a sweep) gets one
@@ -278,7 +279,10 @@ def policy_notices(
             listed, mentions = groups.setdefault(unit, ([], []))
             listed.append(item)
             mentions.extend(n for n in names if n not in mentions)
-    title, ask, counted = _POLICY_TEXT[rule.kind]
+    if rule.wording is not None:
+        title, ask, counted = rule.wording.title, rule.wording.ask, rule.wording.counted
+    else:
+        title, ask, counted = _POLICY_TEXT[rule.kind]
     notices: list[Notice] = []
     for unit, (listed, mentions) in groups.items():
         group_name = to.unit_names.get(unit, unit) if unit else "全区调度群"
@@ -292,7 +296,7 @@ def policy_notices(
             first = batch_key or _batch_digest(listed)
             key = f"{first}:{listed[0].action}" + (f":{unit}" if unit else "")
             heading = f"{title}：{group_name} {len(listed)} {counted}"
-        body = _lines(f"#### {heading}", f"**{group_name}**：以下问题{ask}",
+        body = _lines(f"#### {heading}", f"**{group_name}**：以下{noun}{ask}",
                       _listed([i.brief for i in listed], _line_of(listed)), _mention_line(mentions))
         notices.append(Notice(key=key[:120], kind=rule.kind, title=heading, body=body, unit=unit,
                               problem_id=listed[0].brief.id if len(listed) == 1 else None,

@@ -22,6 +22,7 @@ from coordination.domain.investment import Grouping
 from coordination.domain.labels import bilingual
 from coordination.domain.meetings import MeetingKind, MeetingState, kind_label, meeting_state_label
 from coordination.domain.periods import Cadence, Period, parse_period, period_containing
+from coordination.domain.task_workflow import PlanKind, TaskState
 
 E = TypeVar("E", bound=Enum)
 
@@ -79,6 +80,12 @@ _ALIAS_LIST: tuple[tuple[Enum, tuple[str, ...]], ...] = (
     (Role.LEADER, ("区领导", "挂钩领导", "领导")),
     (Role.PRINCIPAL, ("主要区领导",)),
     (Role.ADMIN, ("管理员",)),
+    (TaskState.DECOMPOSED, ("分解", "待签收")),
+    (TaskState.IN_PROGRESS, ("in-progress", "推进")),
+    (TaskState.COMPLETION_SUBMITTED, ("completion-submitted", "待确认")),
+    (TaskState.COMPLETED, ("完成",)),
+    (PlanKind.PLAN, ("规划文件", "计划")),
+    (PlanKind.POLICY, ("政策", "文件", "policy-document")),
 )
 # StrEnum members equal their strings (UnitKind.LOCALITY == Grouping.LOCALITY): key by the enum too.
 _ALIASES: dict[tuple[type[Enum], Enum], tuple[str, ...]] = {(type(v), v): names for v, names in _ALIAS_LIST}
@@ -96,6 +103,8 @@ _WHAT: dict[type[Enum], tuple[str, str]] = {
     MeetingState: ("会议状态", "meeting state"),
     Grouping: ("汇总方式", "grouping"),
     Role: ("角色", "role"),
+    TaskState: ("任务状态", "task state"),
+    PlanKind: ("规划类型", "plan kind"),
 }
 
 _GROUPING_ZH = {Grouping.ALL: "全部", Grouping.LEVEL: "按级别", Grouping.KIND: "按类别",
@@ -197,6 +206,14 @@ def parse_grouping(text: str, *, option: str | None = "--by") -> Grouping:
 
 def parse_role(text: str, *, option: str | None = "--role") -> Role:
     return parse_choice(Role, text, option=option)
+
+
+def parse_task_state(text: str, *, option: str | None = "--state") -> TaskState:
+    return parse_choice(TaskState, text, option=option)
+
+
+def parse_plan_kind(text: str, *, option: str | None = "--kind") -> PlanKind:
+    return parse_choice(PlanKind, text, option=option)
 
 
 # ---- dates ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for
 from coordination.domain.enums import Action, Difficulty, Level, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
 from coordination.domain.labels import bilingual
-from coordination.domain.transitions import TRANSITIONS, Guard, Rule, Scope
+from coordination.domain.transitions import TRANSITIONS, Guard, ProblemRule, Scope
 from coordination.domain.workdays import WorkCalendar
 
 DISPUTE_WINDOW_WORKING_DAYS = 1
@@ -163,7 +163,7 @@ def require_allowed_state(action: Action, problem: ProblemFacts) -> None:
 
 
 def _check_guards(
-    rule: Rule, actor: Actor, problem: ProblemFacts, today: date, calendar: WorkCalendar
+    rule: ProblemRule, actor: Actor, problem: ProblemFacts, today: date, calendar: WorkCalendar
 ) -> None:
     action_zh, action_en = bilingual(rule.action)
     for guard in rule.guards:
@@ -209,7 +209,7 @@ def _check_guards(
                     )
 
 
-def _need_reason(rule: Rule, inputs: ActionInput) -> None:
+def _need_reason(rule: ProblemRule, inputs: ActionInput) -> None:
     if rule.needs_reason and not (inputs.reason and inputs.reason.strip()):
         action_zh, action_en = bilingual(rule.action)
         raise InvalidInput(f"“{action_zh}”需要填写说明（--reason 或 --note）",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS
-from coordination.domain.enums import OPEN_STATES, Action
+from coordination.domain.enums import OPEN_STATES, Action, State
 from coordination.domain.notices import NoticeKind
 from coordination.domain.sweep import SweepAction
 from coordination.domain.transitions import TRANSITIONS
@@ -33,4 +33,8 @@ PROBLEM_WORKFLOW = Workflow(
     notices=PROBLEM_NOTICES,
     open_states=frozenset(s.value for s in OPEN_STATES),
     deadline_days={d.value: days for d, days in DEFAULT_DIFFICULTY_DAYS.items()},
+    states=State,
+    actions=Action,
+    id_prefix="Q",
+    page="problems",
 )

@@ -37,12 +37,14 @@ class SweepSettings:
     escalate_after_overdue_working_days: int = 10
     escalate_after_missed_deadlines: int = 2
     chase_verification_after_working_days: int = 2
+    task_progress_days: int = 30  # a plan task in hand without a progress report this long gets a 督办
 
 
 SETTING_KEYS: dict[str, str] = {
     "sweep.escalate_after_overdue_working_days": "escalate_after_overdue_working_days",
     "sweep.escalate_after_missed_deadlines": "escalate_after_missed_deadlines",
     "sweep.chase_verification_after_working_days": "chase_verification_after_working_days",
+    "sweep.task_progress_days": "task_progress_days",
 }
 
 

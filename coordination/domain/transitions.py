@@ -1,21 +1,24 @@
 """The transition table: the single source of who may do what, from which state, to which state.
 
-The CLI, the services, the permission tests and the README's state table all read it.
+The CLI, the services, the permission tests and the README's state table all read it. `Rule` is the
+kernel's row type for every kind of tracked work (a kind's actions and states are its own enums); the
+problem's table is below, the plan task's in `domain/task_workflow.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from coordination.domain.enums import OPEN_STATES, Action, Role, State
 
 
 class Scope(StrEnum):
-    """How far a role reaches for one action, judged against the project roster."""
+    """How far a role reaches for one action, judged against the item (and a problem's project roster)."""
 
     ANY = "any"
-    LEAD_UNIT = "lead_unit"  # the person belongs to the problem's lead unit
+    LEAD_UNIT = "lead_unit"  # the person belongs to the item's lead unit
     LEAD_OR_CO_UNIT = "lead_or_co_unit"
     PROJECT_LEADER = "project_leader"  # linked leader of the problem's project
     PROJECT_SPECIALIST = "project_specialist"
@@ -28,17 +31,23 @@ class Guard(StrEnum):
 
     DISPUTE_WINDOW = "dispute_window"  # within 1 working day of assignment
     BELOW_TOP_LEVEL = "below_top_level"  # cannot rise above L5
-    NOT_RESOLVING_UNIT = "not_resolving_unit"  # the solver never verifies their own work
+    NOT_RESOLVING_UNIT = "not_resolving_unit"  # the solver never verifies their own work (any kind)
     NO_PENDING_EXTENSION = "no_pending_extension"
     PENDING_EXTENSION = "pending_extension"
     DUE_PROVISIONAL = "due_provisional"
 
 
+ActionT = TypeVar("ActionT", bound=StrEnum)
+StateT = TypeVar("StateT", bound=StrEnum)
+
+
 @dataclass(frozen=True)
-class Rule:
-    action: Action
-    sources: frozenset[State]  # empty: the action creates the problem
-    target: State | None  # None: the state does not change
+class Rule(Generic[ActionT, StateT]):
+    """One row of a kind's transition table."""
+
+    action: ActionT
+    sources: frozenset[StateT]  # empty: the action creates the item
+    target: StateT | None  # None: the state does not change
     roles: dict[Role, Scope]
     guards: tuple[Guard, ...] = ()
     needs_reason: bool = False
@@ -49,18 +58,20 @@ class Rule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "changes_state", self.target is not None)
 
-    def allows_from(self, state: State | None) -> bool:
+    def allows_from(self, state: StateT | None) -> bool:
         if not self.sources:
             return state is None
         return state in self.sources
 
+
+ProblemRule = Rule[Action, State]
 
 S = State
 R = Role
 _UNIT_STAFF = {R.HANDLER: Scope.LEAD_UNIT, R.UNIT_HEAD: Scope.LEAD_UNIT}
 _HANDLING = frozenset({S.ASSIGNED, S.IN_PROGRESS, S.ON_AGENDA})
 
-TRANSITIONS: dict[Action, Rule] = {
+TRANSITIONS: dict[Action, ProblemRule] = {
     rule.action: rule
     for rule in (
         Rule(
@@ -145,5 +156,5 @@ PROBLEM_ACTIONS: tuple[Action, ...] = tuple(
     a for a, rule in TRANSITIONS.items() if a is not Action.RAISE and rule.taken_by is None)
 
 
-def rule_for(action: Action) -> Rule:
+def rule_for(action: Action) -> ProblemRule:
     return TRANSITIONS[action]

@@ -52,6 +52,7 @@ _MESSAGE_KINDS: dict[str, str] = {
     NoticeKind.RESOLUTION: "申请办结",
     NoticeKind.REWORK: "退回重办",
     NoticeKind.CLOSURE: "销号",
+    NoticeKind.ADJUSTMENT: "任务调整",
 }
 MESSAGE_STATES: dict[str, str] = {
     "pending": "待发送",
@@ -69,6 +70,7 @@ SETTING_MEANINGS: dict[str, str] = {
     "sweep.escalate_after_overdue_working_days": "巡查：超过办结期限多少个工作日后自动提级（默认 10）",
     "sweep.escalate_after_missed_deadlines": "巡查：第几次超过办结期限时自动提级（默认 2）",
     "sweep.chase_verification_after_working_days": "巡查：申请办结后多少个工作日仍未销号即催办（默认 2）",
+    "sweep.task_progress_days": "巡查：推进中的重点任务多少天未报送进展即督办（默认 30）",
     "intake.auto_assign_categories": "受理：上报后立即交办给分办表所列单位的问题类别（* 为全部，空为不自动交办）",
     "intake.auto_assign_as": "受理：以哪位专班办公室人员的名义自动交办（账号）",
     "projects.yellow_points": "项目：落后序时进度多少个百分点起亮黄灯（默认 10）",

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from coordination.domain.enums import Action, State
+from collections.abc import Callable
+
 from coordination.domain.labels import label
-from coordination.domain.problem_workflow import PROBLEM_NOTICES
+from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
 from coordination.domain.sweep import SweepAction
-from coordination.domain.transitions import TRANSITIONS
-from coordination.domain.workflow import Audience
-
-_ORDER = list(State)
+from coordination.domain.task_workflow import TASK_WORKFLOW
+from coordination.domain.workflow import Audience, Workflow
 
 
-def transition_table() -> str:
-    """The transition table as Markdown: the README shows exactly this (a test keeps them equal)."""
+def state_list(workflow: Workflow = PROBLEM_WORKFLOW) -> str:
+    """A kind's states as the README lists them: `key` 标签 · …"""
+    return " · ".join(f"`{s.value}` {label(s)}" for s in workflow.states)
+
+
+def transition_table(workflow: Workflow = PROBLEM_WORKFLOW) -> str:
+    """A kind's transition table as Markdown: the README shows exactly this (a test keeps them equal)."""
+    order = list(workflow.states)
     lines = [
         "| action | 操作 | from | to | who (scope) |",
         "|---|---|---|---|---|",
     ]
-    for action, rule in TRANSITIONS.items():
+    for action, rule in workflow.transitions.items():
         sources = "—" if not rule.sources else ", ".join(
-            f"`{s.value}`" for s in sorted(rule.sources, key=_ORDER.index))
+            f"`{s.value}`" for s in sorted(rule.sources, key=order.index))
         target = f"`{rule.target.value}`" if rule.target else "(unchanged)"
         who = ", ".join(f"{role.value} ({scope.value})" for role, scope in rule.roles.items())
         extras = [guard.value for guard in rule.guards]
@@ -47,16 +52,22 @@ _AUDIENCE = {
 _SCHEDULED = {SweepAction.REMIND.value: "督办 (sweep)"}
 
 
-def notice_table() -> str:
+def notice_table(workflow: Workflow = PROBLEM_WORKFLOW) -> str:
     """Who is told of each action (the workflow's notice policy) as Markdown, for the README."""
     lines = ["| action | 操作 | notice | to |", "|---|---|---|---|"]
-    for action, rule in PROBLEM_NOTICES.items():
-        zh = _SCHEDULED.get(action) or label(Action(action))
+    for action, rule in workflow.notices.items():
+        zh = _SCHEDULED.get(action) or label(workflow.actions(action))
         lines.append(f"| `{action}` | {zh} | `{rule.kind}` | {'; '.join(_AUDIENCE[a] for a in rule.audiences)} |")
     return "\n".join(lines)
 
 
-_GENERATED = {"transition-table": transition_table, "notice-table": notice_table}
+# Each kind's tables under its own markers (a marker missing from the README is left alone).
+GENERATED: dict[str, Callable[[], str]] = {
+    "transition-table": transition_table, "notice-table": notice_table,
+    "task-states": lambda: state_list(TASK_WORKFLOW),
+    "task-transition-table": lambda: transition_table(TASK_WORKFLOW),
+    "task-notice-table": lambda: notice_table(TASK_WORKFLOW),
+}
 
 
 def update_readme(path: str = "README.md") -> None:
@@ -65,7 +76,7 @@ def update_readme(path: str = "README.md") -> None:
 
     readme = Path(path)
     text = readme.read_text(encoding="utf-8")
-    for name, make in _GENERATED.items():
+    for name, make in GENERATED.items():
         start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         if start_mark not in text:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -28,6 +29,8 @@ from coordination.domain.meetings import (
     meeting_state_label,
     outcome_label,
 )
+from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
+from coordination.domain.workflow import Workflow
 from coordination.render.fit import Cell, Col, Fit, Fitted, Place, fields
 from coordination.render.names import NameBook
 
@@ -98,11 +101,12 @@ def level_short(level: int | None) -> str:
     return "—" if level is None else f"L{int(level)}"
 
 
-def action_label(action: str, lang: str) -> str:
-    """The label of a transition-table action or of a scheduled job's own event."""
+def action_label(action: str, lang: str, actions: type[Enum] = Action) -> str:
+    """The label of a transition-table action (of the kind whose `actions` these are) or of a scheduled
+    job's own event."""
     from coordination.domain.sweep import SweepAction
 
-    for kind in (Action, SweepAction):
+    for kind in (actions, SweepAction):
         try:
             return label(kind(action), lang)
         except ValueError:
@@ -135,7 +139,8 @@ def problems_table(rows: Sequence[dict[str, Any]], lang: str, names: NameBook, *
 
 
 def timeline_table(events: Sequence[dict[str, Any]], lang: str, names: NameBook, *,
-                   with_origin: bool = False) -> Fitted:
+                   with_origin: bool = False, workflow: Workflow = PROBLEM_WORKFLOW) -> Fitted:
+    """An item's audit events, its states and actions labelled as its kind (`workflow`) names them."""
     columns = [
         Col(word("seq", lang), Fit.WHOLE, place=Place.HEAD, justify="right"),
         Col(word("time", lang), Fit.WHOLE, place=Place.HEAD),
@@ -150,24 +155,31 @@ def timeline_table(events: Sequence[dict[str, Any]], lang: str, names: NameBook,
     for event in events:
         move = ""
         if event.get("to_state") and event.get("from_state") != event.get("to_state"):
-            after = label(State(event["to_state"]), lang)
-            move = f"{label(State(event['from_state']), lang)} → {after}" if event.get("from_state") else after
+            states = workflow.states
+            after = label(states(event["to_state"]), lang)
+            move = f"{label(states(event['from_state']), lang)} → {after}" if event.get("from_state") else after
         at = event["at"] if isinstance(event["at"], datetime) else datetime.fromisoformat(event["at"])
-        cells: list[Cell] = [str(event["seq"]), local_time(at), action_label(event["action"], lang),
-                             names.person(event["actor"]), move, _event_note(event, lang, names)]
+        cells: list[Cell] = [str(event["seq"]), local_time(at), action_label(event["action"], lang, workflow.actions),
+                             names.person(event["actor"]), move,
+                             _event_note(event, lang, names, _NOTE_WORDS.get(workflow.kind, _NOTE_WORDS["problem"]))]
         rows.append([*cells, *([event["origin"]] if with_origin else [])])
     return Fitted(columns, rows, title=word("timeline", lang), empty=none_text(lang), spaced=False, lang=lang)
 
 
-def _event_note(event: dict[str, Any], lang: str, names: NameBook) -> str:
+# What a kind calls its lead unit and its due date in a timeline's notes (a task's 牵头单位 and 完成期限).
+_NOTE_WORDS: dict[str, tuple[str, str]] = {"problem": ("lead_unit", "due_date"), "task": ("task_lead_unit", "task_due")}
+
+
+def _event_note(event: dict[str, Any], lang: str, names: NameBook, words: tuple[str, str]) -> str:
     changes = event.get("payload", {}).get("changes", {})
     colon = "：" if lang == "zh" else ": "
+    lead_word, due_word = words
     parts = [event["reason"]] if event.get("reason") else []
     if changes.get("lead_unit"):
-        parts.append(f"{word('lead_unit', lang)}{colon}{names.unit(changes['lead_unit'])}")
+        parts.append(f"{word(lead_word, lang)}{colon}{names.unit(changes['lead_unit'])}")
     if changes.get("due_date"):
         suffix = f"（{word('provisional', lang)}）" if changes.get("due_provisional") else ""
-        parts.append(f"{word('due_date', lang)}{colon}{changes['due_date']}{suffix}")
+        parts.append(f"{word(due_word, lang)}{colon}{changes['due_date']}{suffix}")
     if "level" in changes and event["action"] == Action.ESCALATE.value:
         parts.append(level_text(int(changes["level"]), lang))
     if changes.get("pending_extension_days"):

@@ -26,7 +26,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 HUMAN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
 
 
-def _valid_code(text: str, what_zh: str, what_en: str) -> str:
+def valid_code(text: str, what_zh: str, what_en: str) -> str:
     code = text.strip()
     if not _CODE.match(code):
         raise InvalidInput(f"{what_zh}“{text}”无效：只能用字母、数字、-、_、.，最长 40 位",
@@ -34,7 +34,7 @@ def _valid_code(text: str, what_zh: str, what_en: str) -> str:
     return code
 
 
-def _need_name(name: str, what_zh: str, what_en: str) -> str:
+def need_name(name: str, what_zh: str, what_en: str) -> str:
     if not name.strip():
         raise InvalidInput(f"{what_zh}名称不能为空", f"the {what_en} name must not be empty")
     return name.strip()
@@ -66,7 +66,7 @@ def bootstrap(uow: UnitOfWork, *, caller: Caller, admin_handle: str, admin_name:
         has_admin = session.exec(select(PersonRole).where(PersonRole.role == Role.ADMIN.value)).first()
         created_admin = None
         if has_admin is None:
-            handle = _valid_code(admin_handle, "账号", "handle")
+            handle = valid_code(admin_handle, "账号", "handle")
             session.add(Person(handle=handle, name=admin_name, unit=None))
             session.add(PersonRole(handle=handle, role=Role.ADMIN.value))
             append_event(session, stream_type="person", stream_id=handle, action="person_add", caller=caller,
@@ -96,8 +96,8 @@ def _unit_view(unit: Unit) -> UnitView:
 
 def add_unit(uow: UnitOfWork, *, caller: Caller, code: str, name: str, kind: UnitKind) -> UnitView:
     """Register a responsible unit (部门), locality (镇/园区) or enterprise."""
-    code = _valid_code(code, "单位代码", "unit code")
-    name = _need_name(name, "单位", "unit")
+    code = valid_code(code, "单位代码", "unit code")
+    name = need_name(name, "单位", "unit")
     with uow:
         session = uow.session
         require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="添加单位", en="add units")
@@ -159,8 +159,8 @@ def add_person(
 
     A mobile number, when given, is what DingTalk robots @ in the messages that mention the person.
     """
-    handle = _valid_code(handle, "账号", "handle")
-    name = _need_name(name, "人员", "person")
+    handle = valid_code(handle, "账号", "handle")
+    name = need_name(name, "人员", "person")
     mobile = _valid_mobile(mobile)
     if not roles:
         raise InvalidInput("至少需要一个角色（--role）", "at least one role is needed (--role)")
@@ -388,8 +388,8 @@ def create_project(
     details: InvestmentDetails | None = None,
 ) -> ProjectView:
     """Write a new project, its roster and its audit events in the caller's transaction (no role check)."""
-    code = _valid_code(code, "项目代码", "project code")
-    name = _need_name(name, "项目", "project")
+    code = valid_code(code, "项目代码", "project code")
+    name = need_name(name, "项目", "project")
     details = details or InvestmentDetails()
     if not leaders:
         raise InvalidInput("项目至少需要一位挂钩区领导（--leader）", "a project needs a linked leader (--leader)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -431,17 +432,19 @@ def light_conditions(
     *,
     due_date: ColumnElement[Any] | None = None,
     state: ColumnElement[Any] | None = None,
+    open_states: Iterable[str] | None = None,
 ) -> dict[Light, ColumnElement[bool]]:
     """When a problem shows each light, in SQL: `LightThresholds.light` over the same two dates.
 
     The one SQL form of the rule: `light_expression`, `issue list --light` and the dashboard's counts
     are built from it. Each condition is a state and a due-date range, which ix_problem_state_due
     answers without reading the rows. `due_date` and `state` default to the problem table's columns;
-    the sweep passes its Core columns.
+    the sweep passes its Core columns, another kind its own columns and `open_states` (its workflow's).
     """
     due = col(Problem.due_date) if due_date is None else due_date
     current = col(Problem.state) if state is None else state
-    lit = and_(current.in_(sorted(s.value for s in OPEN_STATES)), due.is_not(None))
+    lit_states = sorted(s.value for s in OPEN_STATES) if open_states is None else sorted(open_states)
+    lit = and_(current.in_(lit_states), due.is_not(None))
     return {
         Light.RED: and_(lit, due < lights.red_before),
         Light.YELLOW: and_(lit, due >= lights.red_before, due < lights.yellow_before),

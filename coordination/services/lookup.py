@@ -1,4 +1,4 @@
-"""Names as people type them → the canonical codes: units, projects, people.
+"""Names as people type them → the canonical codes: units, projects, people, plans.
 
 A unit is found by its code (any case), its full name, or a short name (住建局 for 区住房和城乡建设局:
 the characters in order, when only one unit has them); a project by its code (any case) or name; a
@@ -34,6 +34,7 @@ class _Kind:
 _UNIT = _Kind("单位", "unit")
 _PROJECT = _Kind("项目", "project")
 _PERSON = _Kind("人员", "person")
+_PLAN = _Kind("规划或政策文件", "plan")
 
 
 def _resolve(kind: _Kind, text: str, entries: dict[str, str], *, short_names: bool) -> str:
@@ -109,6 +110,11 @@ class Names:
 
     def people(self, texts: Iterable[str]) -> list[str]:
         return [self.person(text) for text in texts]
+
+
+def plan_code(text: str, plans: dict[str, str]) -> str:
+    """A plan's code from what was typed: its code in any case, or its name (plans: code -> name)."""
+    return _resolve(_PLAN, text, plans, short_names=False)
 
 
 def names(uow: UnitOfWork) -> Names:

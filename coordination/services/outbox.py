@@ -27,6 +27,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput, NotFound
+from coordination.domain.kinds import workflow_of
 from coordination.domain.notices import Notice
 from coordination.models import OutboxMessage, Unit, Webhook
 from coordination.services.common import Caller, load_actor, require_role
@@ -234,10 +235,15 @@ def _expire(uow: UnitOfWork, *, now: datetime) -> int:
 
 
 def problem_link(base_url: str | None, problem_id: str | None) -> str | None:
-    """The page of the problem a message concerns, under web.base_url; None without either."""
+    """The page of the item a message concerns, under web.base_url; None without either, or when its kind
+    has no page yet (plan tasks)."""
     if not base_url or not problem_id:
         return None
-    return f"{base_url}/problems/{quote(problem_id, safe='')}"
+    kind = workflow_of(problem_id)
+    page = kind.page if kind is not None else "problems"  # numbers of another form: as before, a problem's
+    if page is None:
+        return None
+    return f"{base_url}/{page}/{quote(problem_id, safe='')}"
 
 
 def _claim(uow: UnitOfWork, *, now: datetime, limit: int, lease: timedelta) -> list[_Claimed]:

@@ -1,4 +1,5 @@
-"""The daily sweep: lights, reminders (督办) and automatic escalation over every open problem.
+"""The daily sweep: lights, reminders (督办) and automatic escalation over every open problem, and the
+monthly 督办 of plan tasks that report no progress (services/task_sweep.py), in one transaction.
 
 Set-based: one query selects, with the day's threshold dates, only the problems whose light must
 change or that must rise a rung; their new values and hash-chained events are computed in Python
@@ -46,6 +47,7 @@ from coordination.services.common import Caller, load_actor, require_role
 from coordination.services.issues import light_expression
 from coordination.services.settings import sweep_settings
 from coordination.services.snapshot import Directory, directory
+from coordination.services.task_sweep import plan_task_reminders
 from coordination.services.writer import FactsAfter, Journal
 from coordination.uow import UnitOfWork
 
@@ -84,6 +86,7 @@ class SweepResult:
     origin: str
     light_changes: list[LightChange] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)
+    task_reminders: list[str] = field(default_factory=list)  # plan tasks without a report for a month
     escalations: list[Escalation] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # escalations the transition table refused
     events: int = 0
@@ -105,7 +108,7 @@ class SweepResult:
             "today": self.today.isoformat(), "working_day": self.working_day, "dry_run": self.dry_run,
             "origin": self.origin, "lights": self.lights(),
             "light_changes": [{"id": c.problem_id, "from": c.before, "to": c.after} for c in self.light_changes],
-            "reminders": self.reminders,
+            "reminders": self.reminders, "task_reminders": self.task_reminders,
             "escalations": [{"id": e.problem_id, "from_level": e.from_level, "to_level": e.to_level, "why": e.why}
                             for e in self.escalations],
             "refused": self.refused, "events": self.events, "messages": self.messages,
@@ -205,14 +208,19 @@ def sweep(
             thresholds = Thresholds.on(caller.today, calendar, settings)
             rows = session.connection().execute(_candidates(thresholds, settings)).all()
             runs_today = _runs_today(session, caller.today)
-            journal = Journal(session, caller, PROBLEM_WORKFLOW, snapshot.recipients,
-                              batch_key=f"sweep:{caller.today.isoformat()}:{runs_today + 1}", always_digest=True)
+            batch_key = f"sweep:{caller.today.isoformat()}:{runs_today + 1}"
+            journal = Journal(session, caller, PROBLEM_WORKFLOW, snapshot.recipients, batch_key=batch_key,
+                              always_digest=True)
             if rows:
                 _plan_rows(rows, journal, result, actor=actor, thresholds=thresholds, settings=settings,
                            calendar=calendar, snapshot=snapshot)
-            result.events = len(journal.events)
-            result.messages = len(journal.policy_notices())
-            if not dry_run and (journal.events or not runs_today):
+            # Plan tasks: their own journal (their workflow's notices), written in this same transaction.
+            tasks, result.task_reminders = plan_task_reminders(session, caller, snapshot=snapshot,
+                                                                settings=settings, batch_key=f"{batch_key}:task")
+            result.events = len(journal.events) + len(tasks.events)
+            result.messages = len(journal.policy_notices()) + len(tasks.policy_notices())
+            if not dry_run and (result.events or not runs_today):
+                tasks.write()
                 journal.event(SWEEP_STREAM, caller.today.isoformat(), "sweep", {},
                               extra={"summary": _summary(result)})
                 journal.write()
@@ -224,7 +232,8 @@ def sweep(
 
 
 def _summary(result: SweepResult) -> dict[str, Any]:
-    return {"lights": result.lights(), "reminders": len(result.reminders), "escalations": len(result.escalations),
+    return {"lights": result.lights(), "reminders": len(result.reminders),
+            "task_reminders": len(result.task_reminders), "escalations": len(result.escalations),
             "refused": len(result.refused), "events": result.events, "messages": result.messages}
 
 

@@ -1,6 +1,6 @@
 """Who sees which problems: the one rule behind lists, pages, queues, dashboards and reports.
 
-A handler or unit head sees the problems their unit leads or helps with; a specialist those of the
+A handler or unit head sees the problems (and plan tasks) their unit leads or helps with; a specialist those of the
 projects they serve and those they raised; a leader those of their linked projects; the secretariat,
 the principal and admins see everything. Anyone sees what they raised. The setting `web.open_reads`
 opens every problem to every signed-in person. A problem outside one's sight does not exist for them:
@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import NotFound
-from coordination.models import Problem
+from coordination.models import Problem, Task
 from coordination.services.snapshot import Directory, directory
 
 SEES_ALL = frozenset({Role.SECRETARIAT, Role.PRINCIPAL, Role.ADMIN, Role.SYSTEM})
@@ -60,6 +60,24 @@ class Viewer:
         if not self.sees(record):
             pid = record.get("id")
             raise NotFound(f"问题 {pid} 不存在", f"problem {pid} not found")
+
+    def task_condition(self, columns: Any = None) -> ColumnElement[bool] | None:
+        """The plan tasks this viewer sees, in SQL over `columns` (default: the task table); None: all.
+
+        A unit's staff see the tasks their unit leads or helps with; tasks have no project, so a
+        specialist's or a leader's projects bring none.
+        """
+        if self.sees_all:
+            return None
+        c = columns if columns is not None else Task.__table__.c  # type: ignore[attr-defined]
+        if not self.unit:
+            return false()
+        return or_(c.lead_unit == self.unit, c.co_units.contains(json.dumps(self.unit)))
+
+    def sees_task(self, record: Mapping[str, Any]) -> bool:
+        """`task_condition` over a task already read (its row or its JSON form)."""
+        return self.sees_all or (self.unit is not None and (
+            record.get("lead_unit") == self.unit or self.unit in _co_units(record)))
 
     def require_row(self, row: Any) -> None:
         """`require` over a problem row (its attributes), without turning the row into JSON first."""

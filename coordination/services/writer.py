@@ -47,7 +47,7 @@ _EXISTING_KEYS = select(OUTBOX.c.key).where(OUTBOX.c.key.in_(bindparam("keys", e
 class FactsAfter(NamedTuple):
     """An item's level, lead unit, due date and on-time flag right after an event (what reports read)."""
 
-    level: int
+    level: int | None  # None: a kind without an escalation ladder (plan tasks)
     lead_unit: str | None
     due_date: date | None
     on_time: bool | None
@@ -219,7 +219,7 @@ class Journal:
             rule = self.workflow.notice_rule(action)
             assert rule is not None
             found.extend(policy_notices(rule, items, self.recipients, batch_key=self.batch_key,
-                                        always_digest=self.always_digest))
+                                        always_digest=self.always_digest, noun=self.workflow.label_zh))
         return found
 
     def write(self) -> int:

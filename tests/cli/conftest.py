@@ -48,18 +48,19 @@ class Cli:
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 
-    def snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """Every problem row and every audit event, to prove a refused command wrote nothing."""
+    def snapshot(self) -> tuple[list[tuple[Any, ...]], ...]:
+        """Every problem and plan task row and every audit event, to prove a refused command wrote nothing."""
         from coordination.db import make_engine
 
         engine = make_engine(self.url)
         try:
             with engine.connect() as connection:
                 problems = [tuple(r) for r in connection.execute(text("SELECT * FROM problem ORDER BY id"))]
+                tasks = [tuple(r) for r in connection.execute(text("SELECT * FROM task ORDER BY id"))]
                 events = [tuple(r) for r in connection.execute(text("SELECT * FROM audit_event ORDER BY id"))]
         finally:
             engine.dispose()
-        return problems, events
+        return problems, tasks, events
 
 
 def _environment(url: str, home: Path) -> dict[str, str]:

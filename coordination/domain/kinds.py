@@ -1,0 +1,14 @@
+"""Every kind of tracked work the kernel runs, found by name or by an item's number."""
+
+from __future__ import annotations
+
+from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
+from coordination.domain.task_workflow import TASK_WORKFLOW
+from coordination.domain.workflow import Workflow
+
+WORKFLOWS: tuple[Workflow, ...] = (PROBLEM_WORKFLOW, TASK_WORKFLOW)
+
+
+def workflow_of(item_id: str) -> Workflow | None:
+    """The kind whose numbers look like `item_id` (Q-2026-0001 a problem, T-2026-0001 a task)."""
+    return next((w for w in WORKFLOWS if w.owns(item_id)), None)
