@@ -1,4 +1,5 @@
-"""Meeting preparation: plan next Wednesday's task-force consultation and tell the units concerned."""
+"""Meeting preparation: plan next Wednesday's task-force consultation (the next working day when that
+Wednesday is a day off) and tell the units concerned."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def meeting_prep(db: str | None = None, chair: str | None = None) -> dict[str, A
     """Plan the coming Wednesday's 专班会商 from the problems waiting at L2 and send the 会议通知."""
     with database(db) as engine:
         person = caller(_secretary(engine, chair))
-        held_on = meetings.next_weekday(person.today, WEDNESDAY)
+        held_on = meetings.consultation_day(UnitOfWork(engine, write=False), after=person.today, weekday=WEDNESDAY)
         view = meetings.prepare_task_force(UnitOfWork(engine), caller=person, held_on=held_on)
     logger = get_run_logger()
     if view is None:

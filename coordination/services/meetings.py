@@ -333,6 +333,19 @@ def next_weekday(after: date, weekday: int) -> date:
     return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
+def consultation_day(uow: UnitOfWork, *, after: date, weekday: int) -> date:
+    """The first `weekday` after `after`, or, when that is a day off (a Wednesday in 国庆 week), the
+    first working day after it: a consultation is never called on a holiday."""
+    with uow:
+        calendar = work_calendar(uow.session)
+    day = next_weekday(after, weekday)
+    for _ in range(31):  # the longest run of days off (春节 with its weekends) is far shorter
+        if calendar.is_workday(day):
+            return day
+        day += timedelta(days=1)
+    return day
+
+
 def change_agenda(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str, add: bool) -> MeetingView:
     """Add a problem to, or drop it from, the agenda of a meeting that has not started."""
     with uow:
