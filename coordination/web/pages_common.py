@@ -174,8 +174,21 @@ def flash_of(request: Request) -> tuple[str, str] | None:
             action = Action(done)
         except ValueError:
             return None
-        return f"已完成操作：{label(action)}", f"Done: {label(action, 'en')}"
+        zh, en = f"已完成操作：{label(action)}", f"Done: {label(action, 'en')}"
+        day_off = _day_of(request.query_params.get("dayoff"))
+        if day_off is not None:
+            zh += f"。提示：办结期限 {day_off} 不是工作日，已按此日期保存"
+            en += f". Note: the due date {day_off} is not a working day; it was saved as given"
+        return zh, en
     return None
+
+
+def _day_of(text: str | None) -> str | None:
+    """A date from the query string, or None: only a real date ever reaches the page."""
+    try:
+        return date.fromisoformat(text).isoformat() if text else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

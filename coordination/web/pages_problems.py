@@ -12,7 +12,9 @@ from coordination.domain.enums import CATEGORIES, Action, Difficulty, Light, Sta
 from coordination.domain.errors import Conflict, CoordError, InvalidInput, NotFound, StaleVersion
 from coordination.domain.problem import ActionInput
 from coordination.domain.transitions import PROBLEM_ACTIONS, TRANSITIONS
+from coordination.domain.workdays import ChosenDate
 from coordination.services import issues, todo
+from coordination.services.calendar import non_working_day_of
 from coordination.web.app import status_of
 from coordination.web.auth import Identity, check_csrf, page_identity
 from coordination.web.pages_common import Pager, choice, page, page_number
@@ -185,4 +187,8 @@ def take_action(
     except (InvalidInput, Conflict) as refused:
         return _detail(request, identity, pid, error=refused, tried=action, entered=entered,
                        status_code=status_of(refused))
-    return RedirectResponse(f"/problems/{pid}?done={action.value}", status_code=303)
+    # An explicit due date on a day off is saved as given; the page after the redirect says so.
+    day_off = (non_working_day_of(identity.reader(), inputs.due, ChosenDate.DUE)
+               if action is Action.ASSIGN and inputs.due is not None else None)
+    warned = f"&dayoff={inputs.due.isoformat()}" if day_off is not None and inputs.due is not None else ""
+    return RedirectResponse(f"/problems/{pid}?done={action.value}{warned}", status_code=303)

@@ -326,6 +326,23 @@ def test_the_assign_form_offers_units_and_difficulty(web: WebDistrict, people: d
     assert d.locality in row["co_units"]
 
 
+def test_a_due_date_on_a_day_off_is_saved_and_the_page_says_so(web: WebDistrict,
+                                                                people: dict[str, httpx.Client]) -> None:
+    d: Any = web.district
+    pid = d.raise_problem(title="动作：周六的办结期限")
+    client = people[d.secretariat]
+    form = forms_of(client.get(f"/problems/{pid}"))[f"/problems/{pid}/actions/assign"]
+    saturday = "2024-06-22"
+    response = client.post(form.action, data={**form.hidden, "unit": d.solving_unit, "difficulty": "B",
+                                               "due": saturday})
+    assert response.status_code == 303 and response.headers["location"].endswith(f"&dayoff={saturday}")
+    assert d.problem_row(pid)["due_date"] == saturday
+    shown = client.get(response.headers["location"]).text
+    assert f"办结期限 {saturday} 不是工作日，已按此日期保存" in shown
+    # Only a real date from the query string reaches the page.
+    assert "<script>" not in client.get(f"/problems/{pid}?done=assign&dayoff=<script>").text
+
+
 def test_an_action_posts_changes_the_state_and_redirects(web: WebDistrict, people: dict[str, httpx.Client]) -> None:
     d: Any = web.district
     pid = d.raise_problem(title="动作：签收后办理")
