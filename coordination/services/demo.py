@@ -1,4 +1,4 @@
-"""The demo district: real-looking units, people, projects and problems at every stage of life."""
+"""The demo district: real-looking units, people, projects, problems and plan tasks at every stage of life."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
@@ -17,8 +17,11 @@ from coordination.domain.errors import Conflict
 from coordination.domain.investment import YearMonth
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.domain.problem import ActionInput
+from coordination.domain.task import TaskInput
+from coordination.domain.task_workflow import PlanKind, TaskAction
 from coordination.models import Problem, Setting, Unit
-from coordination.services import directory, issues, meetings, projects, sweep
+from coordination.services import directory, issues, meetings, plans, projects, sweep, tasks
+from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, scheduled_caller
 from coordination.uow import UnitOfWork
 
@@ -51,6 +54,8 @@ PEOPLE: tuple[tuple[str, str, str | None, tuple[Role, ...]], ...] = (
     ("wu.jingban", "吴经办", "GDGS", (Role.HANDLER,)),
     ("zheng.jingban", "郑经办", "SWJ", (Role.HANDLER,)),
     ("feng.jingban", "冯经办", "CZJ", (Role.HANDLER,)),
+    ("tang.jingban", "唐经办", "DQY", (Role.HANDLER,)),  # the park and the town sign for the tasks they lead
+    ("xu.jingban", "许经办", "XHZ", (Role.HANDLER,)),
     ("chen.fuquzhang", "陈副区长", None, (Role.LEADER,)),
     ("liu.fuquzhang", "刘副区长", None, (Role.LEADER,)),
     ("zhou.quzhang", "周区长", None, (Role.PRINCIPAL,)),
@@ -123,6 +128,99 @@ STORIES: tuple[tuple[str, str, str, str, tuple[Step, ...]], ...] = (
 )
 
 
+class TaskStep(NamedTuple):
+    """One act on a plan task: its day in the history, who, what, why (and, adjusting, the new due date
+    in working days from today)."""
+
+    day: int
+    actor: str
+    action: TaskAction
+    reason: str | None = None
+    due_in: int | None = None
+
+
+class TaskStory(NamedTuple):
+    """A plan task: added on `day` by the secretariat, due `due_in` working days from today (negative:
+    already passed, the red light), then its steps."""
+
+    title: str
+    lead: str
+    co_units: tuple[str, ...]
+    due_in: int
+    steps: tuple[TaskStep, ...] = ()
+    day: int = 2
+
+
+_T, _S = TaskAction, SECRETARIAT_HANDLE
+# The plan's decomposition, at every state: signed and reported on, asked to be completed, completed,
+# returned once, adjusted once, one overdue (red), one due within three working days (yellow), two
+# waiting to be signed, and one signed but silent for a month (the morning sweep's 督办).
+PLAN_CODE, PLAN_NAME = "SSW-ZQPG", "“十四五”规划中期评估重点任务分解"
+PLAN_TASKS: tuple[TaskStory, ...] = (
+    TaskStory("推进东区电池材料产业园扩区调规", "ZRZY", ("DQY",), 60, (
+        TaskStep(3, "zhao.jingban", _T.ACKNOWLEDGE),
+        TaskStep(12, "zhao.jingban", _T.PROGRESS, "扩区方案已报市自然资源和规划局预审"),
+        TaskStep(26, "zhao.jingban", _T.PROGRESS, "已完成用地报批材料组卷"))),
+    TaskStory("实施新华镇污水管网全覆盖工程", "SWJ", ("XHZ",), 25, (
+        TaskStep(4, "zheng.jingban", _T.ACKNOWLEDGE),
+        TaskStep(14, "zheng.jingban", _T.PROGRESS, "主管网已铺设 6.2 公里"),
+        TaskStep(28, "zheng.jingban", _T.RESOLVE, "管网全部通水，已完成竣工验收"),
+        TaskStep(30, _S, _T.VERIFY))),
+    TaskStory("建成东区 220kV 输变电工程", "GDGS", ("DQY",), 30, (
+        TaskStep(3, "wu.jingban", _T.ACKNOWLEDGE),
+        TaskStep(13, "wu.jingban", _T.PROGRESS, "主变安装完成，进入调试"),
+        TaskStep(38, "wu.jingban", _T.RESOLVE, "已送电投运"))),
+    TaskStory("完成城镇老旧小区改造年度任务", "ZJJ", ("XHZ",), 20, (
+        TaskStep(3, "qian.jingban", _T.ACKNOWLEDGE),
+        TaskStep(20, "qian.jingban", _T.RESOLVE, "12 个小区改造全部完工"),
+        TaskStep(22, _S, _T.REJECT, "竣工验收资料不全，请补齐后再申请"),
+        TaskStep(33, "qian.jingban", _T.PROGRESS, "已补齐 9 个小区的验收资料"))),
+    TaskStory("推进长江岸线生态修复", "STHJ", ("LYJ",), -5, (
+        TaskStep(5, "zhou.jingban", _T.ACKNOWLEDGE),
+        TaskStep(18, _S, _T.ADJUST, "受汛期影响施工，经专班同意顺延", 40),
+        TaskStep(27, "zhou.jingban", _T.PROGRESS, "已完成岸线整治 3.5 公里"))),
+    TaskStory("落实制造业企业增值税留抵退税", "CZJ", (), -8, (
+        TaskStep(4, "feng.jingban", _T.ACKNOWLEDGE),
+        TaskStep(10, "feng.jingban", _T.PROGRESS, "已办理退税 1.3 亿元，尚有 12 户待审核"))),
+    TaskStory("建设新华镇农产品冷链物流中心", "XHZ", ("FGJ",), 2, (
+        TaskStep(6, "xu.jingban", _T.ACKNOWLEDGE),
+        TaskStep(20, "xu.jingban", _T.PROGRESS, "主体结构封顶"))),
+    TaskStory("建成产业园标准厂房三期", "DQY", ("ZRZY", "ZJJ"), 90, (
+        TaskStep(5, "tang.jingban", _T.ACKNOWLEDGE),
+        TaskStep(25, "tang.jingban", _T.PROGRESS, "6 栋厂房完成桩基施工"))),
+    TaskStory("开展规上工业企业培育入统专项行动", "TJJ", ("DQY", "XHZ"), 50, day=35),
+    TaskStory("完成全区森林资源年度监测", "LYJ", (), 45, day=36),
+    TaskStory("编制国土空间生态修复规划", "ZRZY", ("FGJ", "LYJ"), 40, (
+        TaskStep(3, "sun.juzhang", _T.ACKNOWLEDGE),
+        TaskStep(16, "sun.juzhang", _T.RESOLVE, "规划成果已通过专家评审"),
+        TaskStep(17, _S, _T.VERIFY))),
+    TaskStory("推进农村生活污水治理提质增效", "SWJ", ("XHZ",), 55, (
+        TaskStep(7, "zheng.jingban", _T.ACKNOWLEDGE),)),
+)
+POLICY_CODE, POLICY_NAME = "ZC-ZZY", "关于促进制造业高质量发展的若干政策措施"
+POLICY_MEASURES: tuple[TaskStory, ...] = tuple(story._replace(day=21) for story in (
+    TaskStory("设立制造业高质量发展专项资金", "CZJ", ("FGJ",), 70, (
+        TaskStep(22, "feng.jingban", _T.ACKNOWLEDGE),
+        TaskStep(30, "feng.jingban", _T.PROGRESS, "专项资金管理办法已报区政府审定"))),
+    TaskStory("保障制造业项目用地供给", "ZRZY", (), 60, (
+        TaskStep(22, "zhao.jingban", _T.ACKNOWLEDGE),
+        TaskStep(34, "zhao.jingban", _T.RESOLVE, "已出台工业用地“标准地”出让实施细则"),
+        TaskStep(35, _S, _T.VERIFY))),
+    TaskStory("开辟重大制造业项目环评审批绿色通道", "STHJ", (), 50, (
+        TaskStep(23, "zhou.jingban", _T.ACKNOWLEDGE),
+        TaskStep(38, "zhou.jingban", _T.RESOLVE, "绿色通道已运行，平均审批时限压缩至 20 个工作日"))),
+    TaskStory("降低工业企业用电成本", "GDGS", ("FGJ",), 65, (
+        TaskStep(24, "wu.jingban", _T.ACKNOWLEDGE),)),
+    TaskStory("推行工业项目“拿地即开工”", "ZJJ", ("ZRZY",), 45, (
+        TaskStep(23, "qian.jingban", _T.ACKNOWLEDGE),
+        TaskStep(31, "qian.jingban", _T.PROGRESS, "已有 2 个项目实现拿地即开工"))),
+    TaskStory("实施规上工业企业“小升规”奖励", "TJJ", ("CZJ",), 80),
+    TaskStory("支持园区建设标准厂房和产业链配套", "DQY", (), 75, (
+        TaskStep(25, "tang.jingban", _T.ACKNOWLEDGE),)),
+    TaskStory("支持镇域特色产业集群发展", "XHZ", (), 75, (
+        TaskStep(26, "xu.jingban", _T.ACKNOWLEDGE),)),
+))
+
 @dataclass(frozen=True)
 class DemoResult:
     units: int
@@ -183,6 +281,7 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str) -> DemoR
 
     _progress(engine, now, rng)
     _meeting(engine, start, at)
+    _plan_tasks(engine, now, at)
     # This morning's sweep: lights, 督办 reminders, automatic escalation.
     sweep.sweep(UnitOfWork(engine), caller=scheduled_caller(now, "demo"))
 
@@ -239,6 +338,33 @@ def _meeting(engine: Engine, start: date, at: Callable[..., datetime]) -> None:
                         decision=DecisionInput(Outcome.ASSIGN, "供电公司牵头，产业园配合，两周内完成线路走廊协调",
                                                unit="GDGS", co_units=("DQY",), due=held_on + timedelta(days=14)))
     meetings.close_meeting(UnitOfWork(engine), caller=chair, meeting_id=meeting.id)
+
+
+def _plan_tasks(engine: Engine, now: datetime, at: Callable[..., datetime]) -> None:
+    """The plan's decomposition and the policy's measures, through the services like every other record."""
+    today = now.astimezone(DISTRICT_TZ).date()
+    every = (*PLAN_TASKS, *POLICY_MEASURES)
+    offsets = {s.due_in for s in every} | {step.due_in for s in every for step in s.steps if step.due_in is not None}
+    # Due dates count working days from today, so that the lights come out the same on any day.
+    with UnitOfWork(engine, write=False) as uow:
+        calendar = work_calendar(uow.session)
+        due = {n: calendar.add_working_days(today, n).day if n >= 0 else calendar.working_day_back(today, -n)
+               for n in offsets}
+    for code, name, kind, group, added_day in ((PLAN_CODE, PLAN_NAME, PlanKind.PLAN, PLAN_TASKS, 1),
+                                               (POLICY_CODE, POLICY_NAME, PlanKind.POLICY, POLICY_MEASURES, 20)):
+        secretariat = Caller(SECRETARIAT_HANDLE, at(added_day), origin="demo")
+        plans.add_plan(UnitOfWork(engine), caller=secretariat, code=code, name=name, kind=kind)
+        for story in group:
+            adder = Caller(SECRETARIAT_HANDLE, at(story.day, 5), origin="demo")
+            view = tasks.add_task(UnitOfWork(engine), caller=adder, plan=code, title=story.title,
+                                  lead_unit=story.lead, due=due[story.due_in], co_units=story.co_units)
+            for minute, step in enumerate(story.steps, start=10):
+                moment = at(step.day, minute)
+                if moment > now:
+                    break
+                inputs = TaskInput(reason=step.reason, due=None if step.due_in is None else due[step.due_in])
+                tasks.act_on_task(UnitOfWork(engine), caller=Caller(step.actor, moment, origin="demo"),
+                                  task_id=view.id, action=step.action, inputs=inputs)
 
 
 def _calendar_days(working_days: int) -> int:

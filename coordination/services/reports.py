@@ -22,7 +22,7 @@ from coordination.config import DISTRICT_TZ
 from coordination.config import now as clock
 from coordination.domain import annual_blanks as blanks
 from coordination.domain.annual_blanks import Counts, Number, RecordKind, YearRecords
-from coordination.domain.enums import Action, Level, Light, ProjectKind, ProjectLevel
+from coordination.domain.enums import Action, Level, Light, ProjectKind, ProjectLevel, UnitKind
 from coordination.domain.errors import InvalidInput
 from coordination.domain.investment import Grouping, Thresholds, YearMonth, portfolio
 from coordination.domain.lights import LightThresholds
@@ -44,6 +44,7 @@ from coordination.domain.reports import (
     rate,
     value_as_of,
 )
+from coordination.domain.task_workflow import TASK_WORKFLOW, PlanKind, TaskAction
 from coordination.domain.workdays import WorkCalendar
 from coordination.services.calendar import work_calendar
 from coordination.services.settings import PROJECT_RED, PROJECT_YELLOW
@@ -61,6 +62,8 @@ ROSTER: Table = SQLModel.metadata.tables["roster_entry"]
 PLAN: Table = SQLModel.metadata.tables["project_plan"]
 PROGRESS: Table = SQLModel.metadata.tables["project_progress"]
 SETTING: Table = SQLModel.metadata.tables["setting"]
+TASK: Table = SQLModel.metadata.tables["task"]
+TASK_PLAN: Table = SQLModel.metadata.tables["plan"]  # a plan task's 规划 or 政策文件 (PLAN is a project's)
 
 UNASSIGNED = "—"
 COUNTED_ACTIONS = (Action.RAISE, Action.VERIFY, Action.ESCALATE, Action.REJECT, Action.REOPEN)
@@ -529,6 +532,7 @@ class _Context:
         self.scope: Any = None if condition is None else select(PROBLEM.c.id).where(condition)
         self.visible: frozenset[str] | None = None if self.scope is None else frozenset(
             pid for (pid,) in connection.execute(self.scope))
+        self.viewer = viewer  # plan tasks are scoped by their units as they stood at the end
         self.units = _names(connection, UNIT, "code", "name")
         self.people = _names(connection, PERSON, "handle", "name")
         self.records = project_records(connection, end)
@@ -930,8 +934,60 @@ def _completed_industry(context: _Context, period: Period) -> tuple[int, list[st
 
 def _task_counts(context: _Context, report: Report, period: Period) -> Counts | None:
     """重点任务: a policy's measures and a plan's tasks, with the towns and departments they fall to.
-    No table holds plan tasks yet."""
-    return None
+
+    A plan's tasks count when in hand at some time in the year: added by its last day and not completed
+    before its first. A task completed in the year counts (the work was done then); one completed in
+    an earlier year was that year's work; a task is never withdrawn (its workflow has no such step).
+    A policy's measures count when added in the year: the document says 牵头制定, that year's act.
+    Towns (镇、开发区: units of kind locality) and departments (区直单位) are the distinct lead and
+    co-units of the counted plan tasks, with co-units as they stood at the year's end. With a viewer,
+    the tasks their unit led or helped with at the year's end.
+    """
+    t, p = TASK.c, TASK_PLAN.c
+    rows = context.connection.execute(
+        select(t.id, p.kind, t.lead_unit, t.co_units)
+        .select_from(TASK.join(TASK_PLAN, p.code == t.plan))
+        .where(t.added_on <= period.last, or_(t.completed_on.is_(None), t.completed_on >= period.first),
+               or_(p.kind != PlanKind.POLICY.value, t.added_on >= period.first))
+    ).all()
+    if not rows:
+        return None
+    rewound = _co_units_before(context.connection, context.end)
+    unit_kinds = _names(context.connection, UNIT, "code", "kind")
+    viewer = context.viewer
+    plan_tasks = policy_measures = 0
+    units: set[str] = set()
+    for task_id, kind, lead_unit, co_units in rows:
+        record = {"lead_unit": lead_unit, "co_units": rewound.get(task_id, json.loads(co_units))}
+        if viewer is not None and not viewer.sees_task(record):
+            continue
+        if kind == PlanKind.POLICY.value:
+            policy_measures += 1
+        else:
+            plan_tasks += 1
+            units.update([lead_unit, *record["co_units"]])
+    if not (plan_tasks or policy_measures):
+        return None
+    kinds = Counter(unit_kinds.get(unit) for unit in units)
+    return {"policy_measures": policy_measures, "plan_tasks": plan_tasks,
+            "towns": kinds[UnitKind.LOCALITY.value], "departments": kinds[UnitKind.DEPARTMENT.value]}
+
+
+def _co_units_before(connection: Connection, before: datetime) -> dict[str, list[str]]:
+    """The co-units, just before `before`, of the tasks adjusted since (only an adjustment changes them):
+    each such task's events before it replayed. The other tasks' rows are as they were then."""
+    e = EVENT.c
+    stream = TASK_WORKFLOW.kind
+    adjusted = select(e.stream_id).where(e.stream_type == stream, e.action == TaskAction.ADJUST.value,
+                                         e.at >= before)
+    units: dict[str, list[str]] = {}
+    for task_id, payload in connection.execute(
+            select(e.stream_id, e.payload).where(e.stream_type == stream, e.stream_id.in_(adjusted), e.at < before)
+            .order_by(e.stream_id, e.seq)):
+        changed = json.loads(payload).get("changes", {}).get("co_units")
+        if changed is not None:
+            units[task_id] = list(changed)
+    return units
 
 
 def _special_plan_counts(context: _Context, report: Report, period: Period) -> Counts | None:

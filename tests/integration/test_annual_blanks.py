@@ -5,8 +5,9 @@ project made an 产业类 省重点 of 35亿 started 20 March with a 12亿 plan,
 October, in production from 15 November; a 市重点 老旧小区改造 of 8亿 planned to start 1 May and not
 started, with a 2亿 plan and 0.5亿 done in June; a 区重点 road of 5亿. Three problems raised, one struck
 off; one 挂钩领导会办 with one decision and one 专班会商 without; one sweep and three progress entries.
-The kinds coord does not store yet (plan tasks, special plans, funds, disbursements, filings,
-indicators, upward reports) hold no records: their blanks read 0 and the report names them.
+Plan tasks hold no records that year (none were added), nor do the kinds coord does not store yet
+(special plans, funds, disbursements, filings, indicators, upward reports): their blanks read 0 and the
+report names them. The plan tasks' four blanks are checked on a hand-built 2025 of their own (below).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ EXPECTED = {
     "guidance_fund_years": "0", "guidance_fund_total": "0", "filings": "0", "granted_funds": "0",
     "special_bonds": "0",
 }
-NOT_STORED = ["tasks", "special_plans", "funds", "disbursements", "filings", "indicators", "upward_reports"]
-NOT_STORED_ZH = ("本年度尚无记录：重点任务、专项规划、资金争取、引导资金发放、项目备案、指标监测、对上汇报"
+MISSING = ["tasks", "special_plans", "funds", "disbursements", "filings", "indicators", "upward_reports"]
+MISSING_ZH = ("本年度尚无记录：重点任务、专项规划、资金争取、引导资金发放、项目备案、指标监测、对上汇报"
                  "（相关数字按0填写）。")
 
 
@@ -141,14 +142,14 @@ def test_every_blank_of_the_year_is_the_figure_known_in_advance(district: Any) -
 def test_kinds_without_records_read_0_and_are_named(district: Any) -> None:
     build_2024(district)
     report = annual(district)
-    assert [k["kind"] for k in report["missing_kinds"]] == NOT_STORED
+    assert [k["kind"] for k in report["missing_kinds"]] == MISSING
     for blank in report["blanks"]:
-        stored = blank["kind"] not in NOT_STORED
+        stored = blank["kind"] not in MISSING
         assert blank["has_records"] is stored, blank["id"]
         if not stored:
             assert blank["value"] == 0 and blank["method"] == f"本年度尚无{blank['kind_label']}记录，按0计"
-    # 19 blanks wait for kinds coord does not store; the other 31 come from problems, meetings, sweeps and
-    # projects (省市重点工程项目 and their 年度计划 among them).
+    # 19 blanks wait for kinds with no records that year; the other 31 come from problems, meetings, sweeps
+    # and projects (省市重点工程项目 and their 年度计划 among them).
     assert sum(not b["has_records"] for b in report["blanks"]) == 19
 
 
@@ -182,11 +183,121 @@ def test_markdown_and_word_write_the_summary_with_every_blank_filled(district: A
     for blank in report["blanks"]:
         assert blank["text"] in markdown, blank["id"]
         assert blank["text"] in body, blank["id"]
-    assert markdown.rstrip().splitlines()[-1] == NOT_STORED_ZH
+    assert markdown.rstrip().splitlines()[-1] == MISSING_ZH
     # In Word the line closes the body, right before the issuing office and date.
     office = next(i for i, text in enumerate(paragraphs) if text.strip() == gongwen.DEFAULT_OFFICE)
-    assert [t for t in paragraphs[:office] if t.strip()][-1] == NOT_STORED_ZH
+    assert [t for t in paragraphs[:office] if t.strip()][-1] == MISSING_ZH
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "原文表述")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert len(rows) == 50
     assert {(r[0], r[1]) for r in rows} == {(b["phrase"], b["figure"]) for b in report["blanks"]}
+
+
+# ---- plan tasks (重点任务): a hand-built 2025 ------------------------------------------------------
+# The plan SSW-ZQ and the policy ZC-2025-1 (both registered 3 June 2024) get tasks from 2024 to 2026:
+#   plan tasks counted in 2025 (in hand at some time in it): one added in 2024 and still in progress, one
+#   added and completed in 2025, one added in 2025 whose co-units were widened in 2026, and eight more
+#   added in May 2025: 11, written "10" (余项), led by or helped by ZRZY, FGJ (departments), DQY and XHZ
+#   (towns, parks), and an enterprise (neither);
+#   not counted: one completed in 2024 (ZJJ with KFQ), one added in 2026 (CZJ with KFQ), and the units
+#   the 2026 adjustment brought (KFQ, ZJJ);
+#   policy measures: three added in 2025 (one completed in it), one added in 2024, one in 2026: 3.
+# Units met only in tasks not counted or in policy measures (ZJJ, KFQ, CZJ) never reach the towns or
+# departments: those count the plan's decomposition.
+POLICY = "ZC-2025-1"
+LATER = datetime(2026, 3, 2, 2, tzinfo=UTC)  # the reports below are read in March 2026
+
+
+def day(year: int, month: int, day_: int, hour: int = 10) -> datetime:
+    return datetime.combine(date(year, month, day_), time(hour), tzinfo=DISTRICT_TZ).astimezone(UTC)
+
+
+def build_tasks(d: Any) -> None:
+    from coordination.domain.enums import UnitKind
+    from coordination.domain.task_workflow import TaskAction as T
+
+    admin = d.caller(d.admin)
+    for code, name, kind in (("XHZ", "新华镇", UnitKind.LOCALITY), ("KFQ", "经济开发区", UnitKind.LOCALITY),
+                             ("CZJ", "区财政局", UnitKind.DEPARTMENT),
+                             ("HXXNY", "华芯新能源材料有限公司", UnitKind.ENTERPRISE)):
+        directory.add_unit(d.uow(), caller=admin, code=code, name=name, kind=kind)
+    d.add_plan()
+    d.add_plan(POLICY, "关于促进制造业高质量发展的若干政策措施", kind="policy")
+
+    done_2024 = d.add_task(title="完成产业园控制性详细规划修编", unit=d.other_unit, co_units=("KFQ",),
+                           due=date(2024, 9, 30), now=day(2024, 6, 10))
+    d.task_act(d.other_handler, done_2024, T.ACKNOWLEDGE, now=day(2024, 6, 11))
+    d.task_act(d.other_handler, done_2024, T.RESOLVE, reason="修编成果已批复", now=day(2024, 8, 1))
+    d.task_act(d.secretariat, done_2024, T.VERIFY, now=day(2024, 8, 2))
+    carried = d.add_task(title="完成国土空间总体规划报批", co_units=(d.locality,), due=date(2025, 6, 30),
+                         now=day(2024, 9, 2))
+    d.task_act(d.handler, carried, T.ACKNOWLEDGE, now=day(2024, 9, 3))
+    d.add_task(POLICY, title="设立制造业转型升级专项资金", unit="CZJ", due=date(2025, 3, 31), now=day(2024, 11, 4))
+
+    done_2025 = d.add_task(title="新华镇镇区详细规划编制", co_units=("XHZ", "HXXNY"), due=date(2025, 9, 30),
+                           now=day(2025, 3, 3))
+    d.task_act(d.handler, done_2025, T.ACKNOWLEDGE, now=day(2025, 3, 4))
+    d.task_act(d.handler, done_2025, T.RESOLVE, reason="规划已批复", now=day(2025, 8, 1))
+    d.task_act(d.secretariat, done_2025, T.VERIFY, now=day(2025, 8, 4))
+    widened = d.add_task(title="完成工业用地更新专项行动", co_units=(d.service_unit,), due=date(2026, 6, 30),
+                         now=day(2025, 4, 1))
+    d.task_act(d.secretariat, widened, T.ADJUST, reason="扩大行动范围", now=day(2026, 2, 2),
+               co_units=(d.service_unit, "KFQ", d.other_unit, "HXXNY"))
+    for index in range(8):
+        lead = (d.solving_unit, d.locality, d.service_unit, "XHZ")[index % 4]
+        d.add_task(title=f"重点任务分解第{index + 1}项", unit=lead, due=date(2025, 12, 31), now=day(2025, 5, 6))
+    d.add_task(title="编制2026年政府投资计划", unit="CZJ", co_units=("KFQ",), due=date(2026, 6, 30),
+               now=day(2026, 1, 12))
+
+    kept = d.add_task(POLICY, title="优化工业项目审批流程", unit=d.other_unit, due=date(2025, 6, 30),
+                      now=day(2025, 2, 10))
+    d.add_task(POLICY, title="落实研发费用加计扣除", unit="CZJ", due=date(2025, 12, 31), now=day(2025, 2, 10))
+    d.add_task(POLICY, title="支持企业技术改造", unit=d.service_unit, due=date(2025, 12, 31), now=day(2025, 2, 10))
+    d.task_act(d.other_handler, kept, T.ACKNOWLEDGE, now=day(2025, 2, 11))
+    d.task_act(d.other_handler, kept, T.RESOLVE, reason="审批时限压缩至15个工作日", now=day(2025, 6, 2))
+    d.task_act(d.secretariat, kept, T.VERIFY, now=day(2025, 6, 3))
+    d.add_task(POLICY, title="强化制造业人才支撑", unit=d.service_unit, due=date(2026, 12, 31), now=day(2026, 1, 12))
+
+
+def task_report(d: Any, year: str, viewer: Any = None) -> dict[str, Any]:
+    return reports.build(d.uow(), cadence=Cadence.ANNUAL, period=parse_period(Cadence.ANNUAL, year), now=LATER,
+                         viewer=viewer).to_json()
+
+
+def task_figures(report: dict[str, Any]) -> dict[str, str]:
+    return {b["id"]: b["figure"] for b in report["blanks"] if b["kind"] == "tasks"}
+
+
+def test_plan_tasks_fill_their_four_blanks_as_the_year_ended(district: Any) -> None:
+    build_tasks(district)
+    report = task_report(district, "2025")
+    assert task_figures(report) == {"policy_measures": "3", "plan_tasks": "10", "task_towns": "2",
+                                    "task_departments": "2"}
+    blanks = {b["id"]: b for b in report["blanks"]}
+    assert blanks["plan_tasks"]["method"] == "规划目标和重点任务分解出的具体工作共11项，按“余项”写作10"
+    assert blanks["task_departments"]["text"] == "责任落实到2个镇、开发区和2个区直单位"
+    assert all(blanks[i]["has_records"] for i in task_figures(report))
+    assert "tasks" not in [k["kind"] for k in report["missing_kinds"]]
+    assert "牵头制定促进全区服务业领域困难行业恢复发展3条政策举措" in report["annual"]["paragraph"]
+    # 2024: the task completed that year counts in it, with its units; the measure added that year too.
+    assert task_figures(task_report(district, "2024")) == {"policy_measures": "1", "plan_tasks": "2",
+                                                           "task_towns": "2", "task_departments": "2"}
+
+
+def test_a_scoped_report_counts_the_tasks_of_the_viewers_unit_as_the_year_ended(district: Any) -> None:
+    from coordination.services.visibility import viewer_of
+
+    build_tasks(district)
+    with district.uow() as uow:
+        outsider = viewer_of(uow.session, district.other_handler)  # 住建局: co-unit of one task only since 2026
+        leader = viewer_of(uow.session, district.leader)  # no unit: sees no task
+    assert task_figures(task_report(district, "2025", outsider)) == {
+        "policy_measures": "1", "plan_tasks": "0", "task_towns": "0", "task_departments": "0"}
+    assert "tasks" in [k["kind"] for k in task_report(district, "2025", leader)["missing_kinds"]]
+
+
+def test_a_year_without_plan_tasks_names_them_missing(district: Any) -> None:
+    build_tasks(district)
+    report = task_report(district, "2023")
+    assert "tasks" in [k["kind"] for k in report["missing_kinds"]]
+    assert set(task_figures(report).values()) == {"0"}
