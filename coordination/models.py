@@ -179,6 +179,54 @@ class Task(SQLModel, table=True):
     version: int = 1
 
 
+class SpecialPlan(SQLModel, table=True):
+    """A special plan (专项规划), staged through the workflow of domain/special_plan_workflow.py."""
+
+    __tablename__ = "special_plan"  # the workflow's kind, as a task's table is `task`
+    __table_args__ = (
+        Index("ix_special_plan_lead_unit", "lead_unit"),
+        Index("ix_special_plan_state", "state"),
+    )
+
+    code: str = Field(primary_key=True, max_length=20)  # ZX-JT (a notice names it in 20)
+    name: str = Field(max_length=200)
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the unit that leads the drafting
+    added_by: str = Field(max_length=40)
+    added_on: date
+    # Each stage's day and document (the review's opinion, the meeting's number, the issuing notice).
+    reviewed_on: date | None = None
+    review_document: str | None = Field(default=None, max_length=200)
+    deliberated_on: date | None = None
+    deliberation_document: str | None = Field(default=None, max_length=200)
+    issued_on: date | None = None
+    issue_document: str | None = Field(default=None, max_length=200)
+    version: int = 1
+
+
+class Filing(SQLModel, table=True):
+    """A filing (备案), handled against its time limit through the workflow of domain/filing_workflow.py."""
+
+    __table_args__ = (
+        Index("ix_filing_lead_unit", "lead_unit"),
+        Index("ix_filing_state_due", "state", "due_date"),  # lights, counted by due-date ranges
+    )
+
+    id: str = Field(primary_key=True, max_length=20)  # B-2026-0001
+    project_name: str = Field(max_length=200)
+    enterprise: str = Field(max_length=200)
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the unit whose window handles it
+    received_by: str = Field(max_length=40)
+    received_on: date
+    due_date: date
+    due_provisional: bool = False  # the year's official calendar was not loaded when it was counted
+    completed_on: date | None = None
+    completed_on_time: bool | None = None
+    returned_on: date | None = None
+    version: int = 1
+
+
 class ProblemSequence(SQLModel, table=True):
     """The last number given to a problem in a year: Q-2024-0042."""
 
@@ -295,7 +343,7 @@ class Decision(SQLModel, table=True):
 
 
 class Sequence(SQLModel, table=True):
-    """Yearly counters other than problems': meeting ids, minutes numbers, task ids."""
+    """Yearly counters other than problems': meeting ids, minutes numbers, task and filing ids."""
 
     name: str = Field(primary_key=True, max_length=20)
     year: int = Field(primary_key=True)

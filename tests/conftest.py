@@ -140,6 +140,41 @@ class District:
         return tasks.act_on_task(self.uow(), caller=self.caller(handle, now), task_id=task_id, action=action,
                                  inputs=TaskInput(**inputs), expected_version=expected_version)
 
+    # ---- special plans (专项规划) ----------------------------------------------------------------
+
+    def add_special_plan(self, code: str = "JT", name: str = "综合交通专项规划", *, unit: str | None = None,
+                         handle: str | None = None, now: datetime | None = None) -> str:
+        from coordination.services import special_plans
+
+        return special_plans.add_special_plan(self.uow(), caller=self.caller(handle or self.secretariat, now),
+                                              code=code, name=name, lead_unit=unit or self.solving_unit).code
+
+    def special_plan_act(self, handle: str, code: str, action: Any = None, *, now: datetime | None = None,
+                         expected_version: int | None = None, document: str | None = None,
+                         on: date | None = None) -> Any:
+        from coordination.services import special_plans
+
+        return special_plans.act_on_special_plan(self.uow(), caller=self.caller(handle, now), code=code,
+                                                 action=action, document=document, on=on,
+                                                 expected_version=expected_version)
+
+    # ---- filings (备案) ---------------------------------------------------------------------------
+
+    def add_filing(self, *, project_name: str = "年产5万吨锂电池隔膜项目", enterprise: str = "东区新材料有限公司",
+                   unit: str | None = None, handle: str | None = None, now: datetime | None = None) -> str:
+        from coordination.services import filings
+
+        return filings.add_filing(self.uow(), caller=self.caller(handle or self.secretariat, now),
+                                  project_name=project_name, enterprise=enterprise,
+                                  unit=unit or self.solving_unit).id
+
+    def filing_act(self, handle: str, filing_id: str, action: Any, *, now: datetime | None = None,
+                   reason: str | None = None, expected_version: int | None = None) -> Any:
+        from coordination.services import filings
+
+        return filings.act_on_filing(self.uow(), caller=self.caller(handle, now), filing_id=filing_id,
+                                     action=action, reason=reason, expected_version=expected_version)
+
     # ---- raw reads, independent of the services ----------------------------------------------
 
     def task_row(self, task_id: str) -> dict[str, Any]:
@@ -152,6 +187,32 @@ class District:
             rows = conn.execute(
                 text("SELECT * FROM audit_event WHERE stream_type = 'task' AND stream_id = :id ORDER BY seq"),
                 {"id": task_id},
+            ).mappings().all()
+            return [raw_row(r) for r in rows]
+
+    def special_plan_row(self, code: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM special_plan WHERE code = :c"), {"c": code}).mappings().one()
+            return raw_row(row)
+
+    def special_plan_events(self, code: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT * FROM audit_event WHERE stream_type = 'special_plan' AND stream_id = :c ORDER BY seq"),
+                {"c": code},
+            ).mappings().all()
+            return [raw_row(r) for r in rows]
+
+    def filing_row(self, filing_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM filing WHERE id = :id"), {"id": filing_id}).mappings().one()
+            return raw_row(row)
+
+    def filing_events(self, filing_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT * FROM audit_event WHERE stream_type = 'filing' AND stream_id = :id ORDER BY seq"),
+                {"id": filing_id},
             ).mappings().all()
             return [raw_row(r) for r in rows]
 

@@ -14,6 +14,7 @@ from coordination.cli import (
     audit,
     calendar,
     db,
+    filing,
     issue,
     ledger,
     meeting,
@@ -23,6 +24,7 @@ from coordination.cli import (
     queue,
     report,
     setup,
+    special_plan,
     sweep,
     web,
     zh_click,
@@ -141,6 +143,8 @@ app.add_typer(project.route_app, name="route")
 app.add_typer(issue.app, name="issue")
 app.add_typer(plan.plan_app, name="plan")
 app.add_typer(plan.task_app, name="task")
+app.add_typer(special_plan.app, name="special-plan")
+app.add_typer(filing.app, name="filing")
 queue.register(app)
 sweep.register(app)
 app.add_typer(meeting.app, name="meeting")

@@ -267,6 +267,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "task_due": ("完成期限", "Due"),
     "added_on": ("下达日期", "Added on"),
     "open_tasks": ("在办任务", "Open tasks"),
+    # special plans (专项规划)
+    "special_plans": ("专项规划", "Special plans"),
+    "drafting_unit": ("编制牵头单位", "Drafting unit"),
+    "stage_on": ("日期", "Date"),
+    "registered_by": ("登记人", "Registered by"),
+    # filings (备案)
+    "filings": ("备案清单", "Filings"),
+    "filing_project": ("项目名称", "Project"),
+    "enterprise": ("企业", "Enterprise"),
+    "receiving_unit": ("受理单位", "Receiving unit"),
+    "received_by": ("受理人", "Received by"),
+    "filing_due": ("办理时限", "Due"),
+    "returned_on": ("退回日期", "Returned on"),
+    "stage_document": ("文件或会议", "Document or meeting"),
 }
 
 

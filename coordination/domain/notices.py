@@ -29,6 +29,7 @@ class NoticeKind:
     REWORK = "rework"  # 退回重办
     CLOSURE = "closure"  # 销号
     ADJUSTMENT = "adjustment"  # 任务调整 (plan tasks)
+    STAGE = "stage"  # 专项规划进度 (special plans: a stage passed)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ DIGEST_LINES = 30  # a robot message stays readable (and under WeCom's 4 KB) wit
 
 
 def _problem_line(problem: ProblemBrief) -> str:
-    return f"- **{problem.id}**「{problem.title}」（{problem.project_name}），期限 {problem.due_date}"
+    due = f"，期限 {problem.due_date}" if problem.due_date is not None else ""  # a special plan has no limit
+    return f"- **{problem.id}**「{problem.title}」（{problem.project_name}）{due}"
 
 
 def _listed(problems: Sequence[ProblemBrief], line: Callable[[ProblemBrief], str] = _problem_line) -> str:

@@ -18,10 +18,12 @@ from typing import TypeVar
 
 from coordination.domain.enums import Difficulty, Level, Light, ProjectKind, ProjectLevel, Role, State, UnitKind
 from coordination.domain.errors import InvalidInput
+from coordination.domain.filing_workflow import FilingState
 from coordination.domain.investment import Grouping
 from coordination.domain.labels import bilingual
 from coordination.domain.meetings import MeetingKind, MeetingState, kind_label, meeting_state_label
 from coordination.domain.periods import Cadence, Period, parse_period, period_containing
+from coordination.domain.special_plan_workflow import SpecialPlanState
 from coordination.domain.task_workflow import PlanKind, TaskState
 
 E = TypeVar("E", bound=Enum)
@@ -86,6 +88,13 @@ _ALIAS_LIST: tuple[tuple[Enum, tuple[str, ...]], ...] = (
     (TaskState.COMPLETED, ("完成",)),
     (PlanKind.PLAN, ("规划文件", "计划")),
     (PlanKind.POLICY, ("政策", "文件", "policy-document")),
+    (SpecialPlanState.DRAFTING, ("编制",)),
+    (SpecialPlanState.EXPERT_REVIEWED, ("expert-reviewed", "专家评审", "评审通过")),
+    (SpecialPlanState.DELIBERATED, ("常务会", "审议通过")),
+    (SpecialPlanState.ISSUED, ("印发",)),
+    (FilingState.RECEIVED, ("受理", "办理中")),
+    (FilingState.COMPLETED, ("办结",)),
+    (FilingState.RETURNED, ("退回",)),
 )
 # StrEnum members equal their strings (UnitKind.LOCALITY == Grouping.LOCALITY): key by the enum too.
 _ALIASES: dict[tuple[type[Enum], Enum], tuple[str, ...]] = {(type(v), v): names for v, names in _ALIAS_LIST}
@@ -105,6 +114,8 @@ _WHAT: dict[type[Enum], tuple[str, str]] = {
     Role: ("角色", "role"),
     TaskState: ("任务状态", "task state"),
     PlanKind: ("规划类型", "plan kind"),
+    SpecialPlanState: ("专项规划环节", "special plan stage"),
+    FilingState: ("备案状态", "filing state"),
 }
 
 _GROUPING_ZH = {Grouping.ALL: "全部", Grouping.LEVEL: "按级别", Grouping.KIND: "按类别",
@@ -210,6 +221,14 @@ def parse_role(text: str, *, option: str | None = "--role") -> Role:
 
 def parse_task_state(text: str, *, option: str | None = "--state") -> TaskState:
     return parse_choice(TaskState, text, option=option)
+
+
+def parse_special_plan_state(text: str, *, option: str | None = "--state") -> SpecialPlanState:
+    return parse_choice(SpecialPlanState, text, option=option)
+
+
+def parse_filing_state(text: str, *, option: str | None = "--state") -> FilingState:
+    return parse_choice(FilingState, text, option=option)
 
 
 def parse_plan_kind(text: str, *, option: str | None = "--kind") -> PlanKind:

@@ -4,8 +4,9 @@ The kernel — the write path, the audit chain, lights, the sweep and the notice
 definition instead of knowing the kind: its table and audit stream, its states, its transition
 table (who may do what from which state), its deadline rule and who is told of each action. The
 problem's life is the first definition (`domain/problem_workflow.py`), plan tasks (重点任务) the second
-(`domain/task_workflow.py`); special plans and fund applications are meant to be the next ones, each in
-a file of its own. `domain/kinds.py` lists them all.
+(`domain/task_workflow.py`), special plans (专项规划) the third (`domain/special_plan_workflow.py`),
+filings (备案) the fourth (`domain/filing_workflow.py`); the next kinds (fund applications…) each take a
+file of their own. `domain/kinds.py` lists them all.
 """
 
 from __future__ import annotations

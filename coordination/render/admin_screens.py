@@ -53,6 +53,7 @@ _MESSAGE_KINDS: dict[str, str] = {
     NoticeKind.REWORK: "退回重办",
     NoticeKind.CLOSURE: "销号",
     NoticeKind.ADJUSTMENT: "任务调整",
+    NoticeKind.STAGE: "专项规划进度",
 }
 MESSAGE_STATES: dict[str, str] = {
     "pending": "待发送",
@@ -77,6 +78,7 @@ SETTING_MEANINGS: dict[str, str] = {
     "projects.red_points": "项目：落后序时进度超过多少个百分点亮红灯（默认 30）",
     "reports.folder": "报告：定时生成的报告文件存放的文件夹",
     "outbox.max_age_hours": "通知：超过多少小时仍未发出的通知作废，不再发送（默认 168）",
+    "filings.limit_days": "备案：受理后多少个工作日内办结或退回（默认 5）",
     "web.base_url": "网页：coord web 的访问地址（如 https://coord.example.gov.cn），机器人消息据此链接到问题页面",
     "web.open_reads": "网页：true 表示登录者都能查看全部问题（默认 false：只看本单位、所挂项目和本人的）",
 }

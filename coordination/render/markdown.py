@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from coordination.domain.filing_workflow import FILING_WORKFLOW
 from coordination.domain.labels import label
 from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
+from coordination.domain.special_plan_workflow import SPECIAL_PLAN_WORKFLOW
 from coordination.domain.sweep import SweepAction
 from coordination.domain.task_workflow import TASK_WORKFLOW
 from coordination.domain.workflow import Audience, Workflow
@@ -67,6 +69,12 @@ GENERATED: dict[str, Callable[[], str]] = {
     "task-states": lambda: state_list(TASK_WORKFLOW),
     "task-transition-table": lambda: transition_table(TASK_WORKFLOW),
     "task-notice-table": lambda: notice_table(TASK_WORKFLOW),
+    "special-plan-states": lambda: state_list(SPECIAL_PLAN_WORKFLOW),
+    "special-plan-transition-table": lambda: transition_table(SPECIAL_PLAN_WORKFLOW),
+    "special-plan-notice-table": lambda: notice_table(SPECIAL_PLAN_WORKFLOW),
+    "filing-states": lambda: state_list(FILING_WORKFLOW),
+    "filing-transition-table": lambda: transition_table(FILING_WORKFLOW),
+    "filing-notice-table": lambda: notice_table(FILING_WORKFLOW),
 }
 
 

@@ -167,7 +167,9 @@ def timeline_table(events: Sequence[dict[str, Any]], lang: str, names: NameBook,
 
 
 # What a kind calls its lead unit and its due date in a timeline's notes (a task's 牵头单位 and 完成期限).
-_NOTE_WORDS: dict[str, tuple[str, str]] = {"problem": ("lead_unit", "due_date"), "task": ("task_lead_unit", "task_due")}
+_NOTE_WORDS: dict[str, tuple[str, str]] = {"problem": ("lead_unit", "due_date"), "task": ("task_lead_unit", "task_due"),
+                                            "special_plan": ("drafting_unit", "task_due"),
+                                            "filing": ("receiving_unit", "filing_due")}
 
 
 def _event_note(event: dict[str, Any], lang: str, names: NameBook, words: tuple[str, str]) -> str:

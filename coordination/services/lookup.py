@@ -1,4 +1,4 @@
-"""Names as people type them → the canonical codes: units, projects, people, plans.
+"""Names as people type them → the canonical codes: units, projects, people, plans, special plans.
 
 A unit is found by its code (any case), its full name, or a short name (住建局 for 区住房和城乡建设局:
 the characters in order, when only one unit has them); a project by its code (any case) or name; a
@@ -35,6 +35,7 @@ _UNIT = _Kind("单位", "unit")
 _PROJECT = _Kind("项目", "project")
 _PERSON = _Kind("人员", "person")
 _PLAN = _Kind("规划或政策文件", "plan")
+_SPECIAL_PLAN = _Kind("专项规划", "special plan")
 
 
 def _resolve(kind: _Kind, text: str, entries: dict[str, str], *, short_names: bool) -> str:
@@ -115,6 +116,14 @@ class Names:
 def plan_code(text: str, plans: dict[str, str]) -> str:
     """A plan's code from what was typed: its code in any case, or its name (plans: code -> name)."""
     return _resolve(_PLAN, text, plans, short_names=False)
+
+
+def special_plan_key(text: str, plans: dict[str, str]) -> str:
+    """A special plan's code from what was typed: its code with or without ZX- (any case), or its name."""
+    wanted = text.strip()
+    prefixed = wanted if wanted.upper().startswith("ZX-") else f"ZX-{wanted}"
+    by_code = [code for code in plans if code.casefold() == prefixed.casefold()]
+    return by_code[0] if by_code else _resolve(_SPECIAL_PLAN, wanted, plans, short_names=False)
 
 
 def names(uow: UnitOfWork) -> Names:

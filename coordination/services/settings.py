@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from coordination.domain.enums import Role, parse_category
 from coordination.domain.errors import InvalidInput
+from coordination.domain.filing_workflow import DEFAULT_LIMIT_DAYS
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
 from coordination.services.common import Caller, load_actor, require_role
@@ -29,6 +30,7 @@ PROJECT_RED = "projects.red_points"
 REPORTS_FOLDER = "reports.folder"
 OUTBOX_MAX_AGE = "outbox.max_age_hours"
 DEFAULT_OUTBOX_MAX_AGE_HOURS = 168  # a week: older news is stale in a group chat
+FILING_LIMIT = "filings.limit_days"  # working days from receipt to 办结 or 退回 (domain/filing_workflow.py)
 WEB_BASE_URL = "web.base_url"
 WEB_OPEN_READS = OPEN_READS_KEY
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -41,6 +43,7 @@ KNOWN_KEYS: dict[str, str] = {
     PROJECT_RED: "projects: points behind 序时进度 beyond which a project shows red (default 30)",
     REPORTS_FOLDER: "reports: folder the scheduled report flows write their files to",
     OUTBOX_MAX_AGE: "outbox: hours after which an unsent message expires instead of being sent (default 168)",
+    FILING_LIMIT: "filings: working days from receipt within which a filing is completed or returned (default 5)",
     WEB_BASE_URL: "web: the address people open coord web at (e.g. https://coord.example.gov.cn); robot "
                   "messages link to a problem's page under it",
     WEB_OPEN_READS: "web: true lets every signed-in person read every problem (default false: each sees "
@@ -81,7 +84,7 @@ def intake_settings(session: Session) -> IntakeSettings:
 
 def _validated(session: Session, key: str, value: str) -> str:
     value = value.strip()
-    if key in SETTING_KEYS or key == OUTBOX_MAX_AGE:
+    if key in SETTING_KEYS or key in (OUTBOX_MAX_AGE, FILING_LIMIT):
         if not value.isdigit() or int(value) < 1:
             raise InvalidInput(f"{key} 必须是正整数", f"{key} must be a positive integer")
         return str(int(value))
@@ -160,6 +163,7 @@ def _current(session: Session) -> dict[str, str]:
     shown[AUTO_ASSIGN_CATEGORIES] = values.get(AUTO_ASSIGN_CATEGORIES, "")
     shown[AUTO_ASSIGN_AS] = values.get(AUTO_ASSIGN_AS, "")
     shown[OUTBOX_MAX_AGE] = values.get(OUTBOX_MAX_AGE, str(DEFAULT_OUTBOX_MAX_AGE_HOURS))
+    shown[FILING_LIMIT] = values.get(FILING_LIMIT, str(DEFAULT_LIMIT_DAYS))
     shown[WEB_BASE_URL] = values.get(WEB_BASE_URL, "")
     shown[WEB_OPEN_READS] = values.get(WEB_OPEN_READS, "false")
     return shown
@@ -168,6 +172,11 @@ def _current(session: Session) -> dict[str, str]:
 def outbox_max_age(session: Session) -> timedelta:
     """How old an unsent message may grow before it expires (a robot registered late is not flooded)."""
     return timedelta(hours=int(_values(session).get(OUTBOX_MAX_AGE, DEFAULT_OUTBOX_MAX_AGE_HOURS)))
+
+
+def filing_limit_days(session: Session) -> int:
+    """The working days a filing has from receipt (setting filings.limit_days)."""
+    return int(_values(session).get(FILING_LIMIT, DEFAULT_LIMIT_DAYS))
 
 
 def list_settings(uow: UnitOfWork) -> dict[str, str]:

@@ -1,0 +1,96 @@
+"""What each action does to a filing (备案): who may take it and which fields it changes.
+
+Pure, like `domain/task.py`. The unit scope is the filing's window unit (`lead_unit`); adding one is
+judged against the unit it is received for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from coordination.domain.enums import Role
+from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.filing_workflow import FILING_TRANSITIONS, FilingAction, FilingState
+from coordination.domain.labels import bilingual
+from coordination.domain.problem import Actor
+from coordination.domain.transitions import Scope
+from coordination.domain.workdays import WorkCalendar
+
+NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class FilingFacts:
+    """The parts of a filing the rules look at (when adding: the unit it is received for)."""
+
+    id: str
+    state: FilingState | None
+    lead_unit: str
+    due_date: date | None = None
+
+
+def authorize_filing(action: FilingAction, actor: Actor, filing: FilingFacts) -> Role:
+    """The role under which `actor` may take `action`: a role of the rule (else not permitted), the state
+    (else conflict), then the scope — the order of a problem's and a task's checks."""
+    rule = FILING_TRANSITIONS[action]
+    action_zh, action_en = bilingual(action)
+    subject_zh, subject_en = (f"备案 {filing.id}", filing.id) if filing.state is not None else ("备案", "a filing")
+    eligible = [role for role in rule.roles if role in actor.roles]
+    if not eligible:
+        raise NotPermitted(f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
+                           f"{actor.handle} has no role that may {action_en} {subject_en}")
+    if not rule.allows_from(filing.state):
+        assert filing.state is not None
+        state_zh, state_en = bilingual(filing.state)
+        raise Conflict(f"备案 {filing.id} 当前为{state_zh}，不能{action_zh}",
+                       f"cannot {action_en} {filing.id} while {state_en}")
+    for role in eligible:
+        scope = rule.roles[role]
+        if scope is Scope.ANY or (scope is Scope.LEAD_UNIT and actor.unit == filing.lead_unit):
+            return role
+    raise NotPermitted(f"{actor.handle} 不是{subject_zh}受理单位 {filing.lead_unit} 的人员，不能{action_zh}",
+                       f"{actor.handle} is not of {filing.lead_unit}, the unit of {subject_en}, "
+                       f"and may not {action_en}")
+
+
+def _name(text: str, what_zh: str, option: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput(f"{what_zh}不能为空（{option}）", f"{option} must not be empty")
+    if len(cleaned) > NAME_MAX:
+        raise InvalidInput(f"{what_zh}不能超过 {NAME_MAX} 字", f"{option} must be at most {NAME_MAX} characters")
+    return cleaned
+
+
+def new_filing(*, project_name: str, enterprise: str, lead_unit: str, received_by: str, today: date,
+               limit_days: int, calendar: WorkCalendar) -> dict[str, Any]:
+    """The fields of a filing just received: due `limit_days` working days after today."""
+    due = calendar.add_working_days(today, limit_days)
+    return {
+        "project_name": _name(project_name, "项目名称", "--project-name"),
+        "enterprise": _name(enterprise, "企业名称", "--enterprise"),
+        "state": FilingState.RECEIVED,
+        "lead_unit": lead_unit,
+        "received_by": received_by,
+        "received_on": today,
+        "due_date": due.day,
+        "due_provisional": due.provisional,  # the official calendar of that year is not loaded yet
+        "completed_on": None,
+        "completed_on_time": None,
+        "returned_on": None,
+    }
+
+
+def filing_changes(action: FilingAction, filing: FilingFacts, *, reason: str | None, today: date) -> dict[str, Any]:
+    """The fields `action` changes: the state, the day, and whether a completion kept the time limit."""
+    rule = FILING_TRANSITIONS[action]
+    if rule.needs_reason and not (reason and reason.strip()):
+        action_zh, action_en = bilingual(action)
+        raise InvalidInput(f"“{action_zh}”需要填写理由（--reason）", f"{action_en} needs a reason (--reason)")
+    assert rule.target is not None
+    if action is FilingAction.COMPLETE:
+        on_time = filing.due_date is None or today <= filing.due_date
+        return {"state": rule.target, "completed_on": today, "completed_on_time": on_time}
+    return {"state": rule.target, "returned_on": today}

@@ -1,0 +1,127 @@
+"""What each action does to a special plan (专项规划): who may take it and which fields it changes.
+
+Pure, like `domain/task.py`. Every stage is recorded by the secretariat with the day it passed (not in
+the future, not before the stage before it) and its document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from coordination.domain.enums import Role
+from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.labels import bilingual
+from coordination.domain.problem import Actor
+from coordination.domain.special_plan_workflow import (
+    SPECIAL_PLAN_TRANSITIONS,
+    SpecialPlanAction,
+    SpecialPlanState,
+)
+from coordination.domain.transitions import Scope
+
+NAME_MAX = 200
+DOCUMENT_MAX = 200
+CODE_PREFIX = "ZX-"
+
+# Where each stage's day and document are kept.
+STAGE_COLUMNS: dict[SpecialPlanAction, tuple[str, str]] = {
+    SpecialPlanAction.REVIEW: ("reviewed_on", "review_document"),
+    SpecialPlanAction.DELIBERATE: ("deliberated_on", "deliberation_document"),
+    SpecialPlanAction.ISSUE: ("issued_on", "issue_document"),
+}
+
+
+@dataclass(frozen=True)
+class SpecialPlanFacts:
+    """The parts of a special plan's row the rules look at."""
+
+    code: str
+    state: SpecialPlanState
+    lead_unit: str
+    last_stage_on: date
+
+
+CODE_MAX = 20  # a notice names its item in 20 characters (outbox.problem_id), as Q-2026-0001 does
+_CODE = re.compile(r"^ZX-[A-Z0-9][A-Z0-9_.\-]*$")
+
+
+def special_plan_code(text: str) -> str:
+    """The stored code: the district's own code under the ZX- prefix (ZX-JT for JT), upper case."""
+    code = text.strip().upper()
+    code = code if code.startswith(CODE_PREFIX) else CODE_PREFIX + code
+    if not _CODE.match(code) or len(code) > CODE_MAX:
+        raise InvalidInput(f"专项规划代码“{text}”无效：只能用字母、数字、-、_、.，连同 ZX- 最长 {CODE_MAX} 位",
+                           f"invalid special plan code '{text}': letters, digits, - _ . only, "
+                           f"at most {CODE_MAX} with ZX-")
+    return code
+
+
+def _in_scope(scope: Scope, actor: Actor, plan: SpecialPlanFacts | None) -> bool:
+    if scope is Scope.ANY:
+        return True
+    return scope is Scope.LEAD_UNIT and plan is not None and actor.unit == plan.lead_unit
+
+
+def authorize_special_plan(action: SpecialPlanAction, actor: Actor, plan: SpecialPlanFacts | None) -> Role:
+    """The role under which `actor` may take `action`: a role of the rule (else not permitted), then the
+    state (else conflict), then the scope — the order a problem's and a task's checks take."""
+    rule = SPECIAL_PLAN_TRANSITIONS[action]
+    action_zh, action_en = bilingual(action)
+    subject_zh, subject_en = ((f"专项规划 {plan.code}", plan.code) if plan is not None
+                              else ("专项规划", "a special plan"))
+    eligible = [role for role in rule.roles if role in actor.roles]
+    if not eligible:
+        raise NotPermitted(f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
+                           f"{actor.handle} has no role that may {action_en} {subject_en}")
+    if plan is not None and not rule.allows_from(plan.state):
+        state_zh, state_en = bilingual(plan.state)
+        raise Conflict(f"专项规划 {plan.code} 当前为{state_zh}，不能{action_zh}",
+                       f"cannot {action_en} {plan.code} while {state_en}")
+    for role in eligible:
+        if _in_scope(rule.roles[role], actor, plan):
+            return role
+    raise NotPermitted(f"{actor.handle} 不能对{subject_zh}{action_zh}",
+                       f"{actor.handle} may not {action_en} {subject_en}")
+
+
+def new_special_plan(*, code: str, name: str, lead_unit: str, added_by: str, today: date) -> dict[str, Any]:
+    """The fields of a special plan just added: 编制中."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidInput("专项规划名称不能为空", "the special plan's name must not be empty")
+    if len(cleaned) > NAME_MAX:
+        raise InvalidInput(f"专项规划名称不能超过 {NAME_MAX} 字", f"the name must be at most {NAME_MAX} characters")
+    return {
+        "code": code, "name": cleaned, "state": SpecialPlanState.DRAFTING, "lead_unit": lead_unit,
+        "added_by": added_by, "added_on": today,
+        "reviewed_on": None, "review_document": None, "deliberated_on": None, "deliberation_document": None,
+        "issued_on": None, "issue_document": None,
+    }
+
+
+def stage_changes(action: SpecialPlanAction, plan: SpecialPlanFacts, *, document: str | None, on: date | None,
+                  today: date) -> dict[str, Any]:
+    """The fields a stage changes: the state, the day it passed and its document."""
+    rule = SPECIAL_PLAN_TRANSITIONS[action]
+    action_zh, action_en = bilingual(action)
+    text = (document or "").strip()
+    if rule.needs_reason and not text:
+        raise InvalidInput(f"“{action_zh}”需要写明文件或会议（--document）",
+                           f"{action_en} needs its document or meeting (--document)")
+    if len(text) > DOCUMENT_MAX:
+        raise InvalidInput(f"文件说明不能超过 {DOCUMENT_MAX} 字",
+                           f"the document must be at most {DOCUMENT_MAX} characters")
+    day = on or today
+    if day > today:
+        raise InvalidInput(f"{action_zh}日期 {day} 不能晚于今天 {today}",
+                           f"the date {day} cannot be after today {today}")
+    if day < plan.last_stage_on:
+        # Stages pass in order: a later stage cannot be dated before the one it follows.
+        raise InvalidInput(f"{action_zh}日期 {day} 不能早于上一环节日期 {plan.last_stage_on}",
+                           f"the date {day} cannot be before the previous stage's {plan.last_stage_on}")
+    assert rule.target is not None
+    day_column, document_column = STAGE_COLUMNS[action]
+    return {"state": rule.target, day_column: day, document_column: text}
