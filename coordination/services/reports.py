@@ -48,6 +48,8 @@ from coordination.domain.task_workflow import TASK_WORKFLOW, PlanKind, TaskActio
 from coordination.domain.workdays import WorkCalendar
 from coordination.services.calendar import work_calendar
 from coordination.services.settings import PROJECT_RED, PROJECT_YELLOW
+from coordination.services.snapshot import directory
+from coordination.services.special_plans import own_units
 from coordination.services.visibility import Viewer
 from coordination.uow import UnitOfWork
 
@@ -64,6 +66,8 @@ PROGRESS: Table = SQLModel.metadata.tables["project_progress"]
 SETTING: Table = SQLModel.metadata.tables["setting"]
 TASK: Table = SQLModel.metadata.tables["task"]
 TASK_PLAN: Table = SQLModel.metadata.tables["plan"]  # a plan task's 规划 or 政策文件 (PLAN is a project's)
+SPECIAL_PLAN: Table = SQLModel.metadata.tables["special_plan"]
+FILING: Table = SQLModel.metadata.tables["filing"]
 
 UNASSIGNED = "—"
 COUNTED_ACTIONS = (Action.RAISE, Action.VERIFY, Action.ESCALATE, Action.REJECT, Action.REOPEN)
@@ -522,8 +526,9 @@ class _Context:
     """Names read once per report, and the projects with their rosters as they stood at its end."""
 
     def __init__(self, connection: Connection, calendar: WorkCalendar, end: datetime,
-                 viewer: Viewer | None = None) -> None:
+                 viewer: Viewer | None = None, own_units: frozenset[str] = frozenset()) -> None:
         self.connection = connection
+        self.own_units = own_units  # the district's own bureau (我委): the secretariat's unit(s)
         self.calendar = calendar
         self.end = end
         # A viewer who does not see every problem gets a report of the problems they see: their ids,
@@ -768,7 +773,7 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer |
     with uow:
         connection = uow.session.connection()
         context = _Context(connection, work_calendar(uow.session), instant(computed.last + timedelta(days=1)),
-                           viewer)
+                           viewer, own_units(directory(uow.session)))
         section = _problem_section(context, computed)
         report = Report(
             cadence=cadence, period=period, as_of=as_of, problems=section,
@@ -991,8 +996,40 @@ def _co_units_before(connection: Connection, before: datetime) -> dict[str, list
 
 
 def _special_plan_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """专项规划 by the stage reached at the year's end, and those the bureau leads. Not stored yet."""
-    return None
+    """专项规划 by the stage reached at the year's end, and those the bureau leads.
+
+    Every plan added by the year's last day counts (in drafting or issued, as the blank reads: 在编及已
+    印发), plans issued in an earlier year among them. Its stage at the year's end is the last stage
+    whose day (reviewed_on, deliberated_on, issued_on) is on or before that day, so a stage passed after
+    the year never raises it; each plan counts in one stage only (已印发 is not also 常务会审议通过).
+    我委牵头: led by the district's own bureau (`special_plans.own_units`); of them, those past 常务会
+    (审议通过 or issued). With a viewer, the plans their unit leads.
+    """
+    s, last = SPECIAL_PLAN.c, period.last
+    rows = context.connection.execute(
+        select(s.lead_unit, s.reviewed_on, s.deliberated_on, s.issued_on).where(s.added_on <= last)).all()
+    viewer = context.viewer
+    counts: Counter[str] = Counter()
+    for lead_unit, reviewed_on, deliberated_on, issued_on in rows:
+        if viewer is not None and not viewer.sees_task({"lead_unit": lead_unit}):
+            continue
+        counts["plans"] += 1
+        passed_council = False
+        if issued_on is not None and issued_on <= last:
+            counts["issued"] += 1
+            passed_council = True
+        elif deliberated_on is not None and deliberated_on <= last:
+            counts["council_approved"] += 1
+            passed_council = True
+        elif reviewed_on is not None and reviewed_on <= last:
+            counts["expert_reviewed"] += 1
+        if lead_unit in context.own_units:
+            counts["led_by_bureau"] += 1
+            counts["led_council_approved"] += passed_council
+    if not counts["plans"]:
+        return None
+    return {key: counts[key] for key in ("plans", "issued", "council_approved", "expert_reviewed",
+                                         "led_by_bureau", "led_council_approved")}
 
 
 def _fund_counts(context: _Context, report: Report, period: Period) -> Counts | None:
@@ -1006,8 +1043,23 @@ def _disbursement_counts(context: _Context, report: Report, period: Period) -> C
 
 
 def _filing_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """项目备案 accepted in the year and how many of them were closed. Not stored yet."""
-    return None
+    """项目备案 received (受理) in the year and how many of them were closed (办结) by its last day: a
+    filing returned (退回) or still being handled is accepted but not closed, and one closed after the
+    year is not closed in it. With a viewer, the filings their unit's window received.
+    """
+    f = FILING.c
+    closed = and_(f.completed_on.is_not(None), f.completed_on <= period.last)
+    query = (select(func.count(), func.coalesce(func.sum(case((closed, 1), else_=0)), 0))
+             .where(f.received_on >= period.first, f.received_on <= period.last))
+    viewer = context.viewer
+    if viewer is not None and not viewer.sees_all:
+        if viewer.unit is None:
+            return None
+        query = query.where(f.lead_unit == viewer.unit)
+    accepted, done = context.connection.execute(query).one()
+    if not accepted:
+        return None
+    return {"accepted": int(accepted), "closed": int(done)}
 
 
 def _indicator_counts(context: _Context, report: Report, period: Period) -> Counts | None:

@@ -5,9 +5,10 @@ project made an 产业类 省重点 of 35亿 started 20 March with a 12亿 plan,
 October, in production from 15 November; a 市重点 老旧小区改造 of 8亿 planned to start 1 May and not
 started, with a 2亿 plan and 0.5亿 done in June; a 区重点 road of 5亿. Three problems raised, one struck
 off; one 挂钩领导会办 with one decision and one 专班会商 without; one sweep and three progress entries.
-Plan tasks hold no records that year (none were added), nor do the kinds coord does not store yet
-(special plans, funds, disbursements, filings, indicators, upward reports): their blanks read 0 and the
-report names them. The plan tasks' four blanks are checked on a hand-built 2025 of their own (below).
+Plan tasks, special plans and filings hold no records that year (none were added), nor do the kinds coord
+does not store yet (funds, disbursements, indicators, upward reports): their blanks read 0 and the report
+names them. The plan tasks' four blanks, and the five special-plan blanks with the filing blank, are
+checked on hand-built 2025s of their own (below).
 """
 
 from __future__ import annotations
@@ -301,3 +302,101 @@ def test_a_year_without_plan_tasks_names_them_missing(district: Any) -> None:
     report = task_report(district, "2023")
     assert "tasks" in [k["kind"] for k in report["missing_kinds"]]
     assert set(task_figures(report).values()) == {"0"}
+
+
+# ---- special plans (专项规划) and filings (备案): a hand-built 2025 --------------------------------
+# Special plans, 我委 being the 发改局 (FGJ, the secretariat's unit); each plan's stage at the end of 2025:
+#   GH (FGJ): added January 2024, issued November 2024 — still counted in 2025 (在编及已印发): issued;
+#   JT (ZRZY): added 2024, expert review 2024, 常务会 January 2025, issued April 2025: issued;
+#   JY (FGJ): added 2025, expert review May, 常务会 October 2025: 常务会审议通过;
+#   NY (FGJ): added 2025, expert review July 2025: 专家评审通过;
+#   SL (ZRZY): added 2025, expert review December 2025, 常务会 January 2026 (after the year): 专家评审通过;
+#   WS (FGJ): added September 2025, still drafting: counted in the total only;
+#   XF (FGJ): added February 2026: not counted.
+# 2025: 6 plans, 2 issued, 1 past 常务会, 2 past expert review; 我委牵头 4 (GH, JY, NY, WS), 2 past 常务会.
+# Filings (受理 → 办结 or 退回), received at ZRZY's window unless said:
+#   received 30 Dec 2024, completed 3 Jan 2025: a 2024 filing (not closed in 2024);
+#   received 3 Mar 2025, completed 5 Mar: closed; received 2 Jun 2025, returned 4 Jun: not closed;
+#   received 1 Aug 2025 at FGJ's window, completed 4 Aug: closed;
+#   received 30 Dec 2025, completed 5 Jan 2026: not closed in 2025; received 12 Jan 2026: not counted.
+# 2025: 4 received, 2 closed.
+
+
+def build_plans_and_filings(d: Any) -> None:
+    from coordination.domain.filing_workflow import FilingAction as F
+
+    secretariat = d.secretariat
+    for code, name, unit, added, stages in (
+        ("GH", "国土空间生态修复专项规划", d.service_unit, day(2024, 1, 8), (day(2024, 5, 6), day(2024, 9, 2),
+                                                                         day(2024, 11, 4))),
+        ("JT", "综合交通专项规划", d.solving_unit, day(2024, 3, 4), (day(2024, 9, 9), day(2025, 1, 13),
+                                                                 day(2025, 4, 7))),
+        ("JY", "教育设施布局专项规划", d.service_unit, day(2025, 2, 3), (day(2025, 5, 12), day(2025, 10, 13))),
+        ("NY", "能源发展专项规划", d.service_unit, day(2025, 3, 3), (day(2025, 7, 7),)),
+        ("SL", "水利发展专项规划", d.solving_unit, day(2025, 6, 2), (day(2025, 12, 22), day(2026, 1, 19))),
+        ("WS", "卫生健康设施布局专项规划", d.service_unit, day(2025, 9, 1), ()),
+        ("XF", "消防专项规划", d.service_unit, day(2026, 2, 2), ()),
+    ):
+        d.add_special_plan(code, name, unit=unit, now=added)
+        for index, when in enumerate(stages):
+            d.special_plan_act(secretariat, code, document=f"{name}第{index + 1}环节文件", now=when)
+
+    def filing(received: datetime, unit: str | None = None) -> str:
+        return str(d.add_filing(project_name=f"{received.date()}受理的项目", unit=unit, now=received))
+
+    d.filing_act(secretariat, filing(day(2024, 12, 30)), F.COMPLETE, now=day(2025, 1, 3))
+    d.filing_act(secretariat, filing(day(2025, 3, 3)), F.COMPLETE, now=day(2025, 3, 5))
+    d.filing_act(secretariat, filing(day(2025, 6, 2)), F.RETURN, reason="材料不全", now=day(2025, 6, 4))
+    d.filing_act(secretariat, filing(day(2025, 8, 1), d.service_unit), F.COMPLETE, now=day(2025, 8, 4))
+    d.filing_act(secretariat, filing(day(2025, 12, 30)), F.COMPLETE, now=day(2026, 1, 5))
+    filing(day(2026, 1, 12))
+
+
+PLAN_AND_FILING_BLANKS = ("special_plans", "plans_issued", "plans_council", "plans_expert", "plans_led", "filings")
+
+
+def plan_and_filing_figures(report: dict[str, Any]) -> dict[str, str]:
+    return {b["id"]: b["figure"] for b in report["blanks"] if b["id"] in PLAN_AND_FILING_BLANKS}
+
+
+def test_special_plans_and_filings_fill_their_blanks_as_the_year_ended(district: Any) -> None:
+    build_plans_and_filings(district)
+    report = task_report(district, "2025")
+    assert plan_and_filing_figures(report) == {"special_plans": "6", "plans_issued": "2", "plans_council": "1",
+                                               "plans_expert": "2", "plans_led": "4", "filings": "4"}
+    blanks = {b["id"]: b for b in report["blanks"]}
+    assert blanks["plans_led"]["method"] == "本局牵头编制的专项规划4个，其中已通过区政府常务会审议2个"
+    assert blanks["filings"]["method"] == "本年度窗口受理的企业投资项目备案，计4件"
+    assert all(blanks[i]["has_records"] for i in PLAN_AND_FILING_BLANKS)
+    missing = [k["kind"] for k in report["missing_kinds"]]
+    assert "special_plans" not in missing and "filings" not in missing
+    paragraph = report["annual"]["paragraph"]
+    assert "我委牵头的4个专项规划中，2个已通过区政府常务会审议。" in paragraph
+    assert "我局窗口共受理备案事项4件，办结率50.0％。" in paragraph
+    # 2024: GH issued, JT past expert review, both in hand; the one filing received then was closed in 2025.
+    earlier = task_report(district, "2024")
+    assert plan_and_filing_figures(earlier) == {"special_plans": "2", "plans_issued": "1", "plans_council": "0",
+                                                "plans_expert": "1", "plans_led": "1", "filings": "1"}
+    assert "我局窗口共受理备案事项1件，办结率0.0％。" in earlier["annual"]["paragraph"]
+
+
+def test_a_scoped_report_counts_the_plans_and_filings_of_the_viewers_unit(district: Any) -> None:
+    from coordination.services.visibility import viewer_of
+
+    build_plans_and_filings(district)
+    with district.uow() as uow:
+        land = viewer_of(uow.session, district.handler)  # 自然资源和规划局: leads JT and SL, its window 3 filings
+        outsider = viewer_of(uow.session, district.other_handler)  # 住建局: neither
+    assert plan_and_filing_figures(task_report(district, "2025", land)) == {
+        "special_plans": "2", "plans_issued": "1", "plans_council": "0", "plans_expert": "1", "plans_led": "0",
+        "filings": "3"}
+    missing = [k["kind"] for k in task_report(district, "2025", outsider)["missing_kinds"]]
+    assert "special_plans" in missing and "filings" in missing
+
+
+def test_a_year_without_special_plans_or_filings_names_them_missing(district: Any) -> None:
+    build_plans_and_filings(district)
+    report = task_report(district, "2023")
+    missing = [k["kind"] for k in report["missing_kinds"]]
+    assert "special_plans" in missing and "filings" in missing
+    assert set(plan_and_filing_figures(report).values()) == {"0"}
