@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from coordination.domain.enums import Role, parse_category
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import DEFAULT_LIMIT_DAYS
+from coordination.domain.investment import Thresholds
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
 from coordination.services.common import Caller, load_actor, require_role
@@ -166,6 +167,10 @@ def _current(session: Session) -> dict[str, str]:
     shown[FILING_LIMIT] = values.get(FILING_LIMIT, str(DEFAULT_LIMIT_DAYS))
     shown[WEB_BASE_URL] = values.get(WEB_BASE_URL, "")
     shown[WEB_OPEN_READS] = values.get(WEB_OPEN_READS, "false")
+    thresholds = Thresholds()
+    shown[PROJECT_YELLOW] = values.get(PROJECT_YELLOW, str(thresholds.yellow_points))
+    shown[PROJECT_RED] = values.get(PROJECT_RED, str(thresholds.red_points))
+    shown[REPORTS_FOLDER] = values.get(REPORTS_FOLDER, "")  # empty: the report flows need one set
     return shown
 
 

@@ -87,6 +87,15 @@ def test_setting_list_in_chinese(district: Cli) -> None:
     assert "Meaning" in english.stdout and "含义" not in english.stdout
 
 
+def test_setting_list_shows_every_known_setting_with_its_default(district: Cli) -> None:
+    from coordination.services.settings import KNOWN_KEYS
+
+    listed = district.json("setting", "list")
+    assert set(KNOWN_KEYS) <= set(listed)
+    assert (listed["projects.yellow_points"], listed["projects.red_points"]) == ("10", "30")
+    assert listed["reports.folder"] == ""
+
+
 def test_every_setting_and_message_kind_has_its_chinese() -> None:
     from coordination.domain.notices import NoticeKind
     from coordination.services.settings import KNOWN_KEYS
