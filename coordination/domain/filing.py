@@ -10,12 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from coordination.domain.enums import Role
-from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import FILING_TRANSITIONS, FilingAction, FilingState
 from coordination.domain.labels import bilingual
-from coordination.domain.problem import Actor
-from coordination.domain.transitions import Scope
 from coordination.domain.workdays import WorkCalendar
 
 NAME_MAX = 200
@@ -29,30 +26,6 @@ class FilingFacts:
     state: FilingState | None
     lead_unit: str
     due_date: date | None = None
-
-
-def authorize_filing(action: FilingAction, actor: Actor, filing: FilingFacts) -> Role:
-    """The role under which `actor` may take `action`: a role of the rule (else not permitted), the state
-    (else conflict), then the scope — the order of a problem's and a task's checks."""
-    rule = FILING_TRANSITIONS[action]
-    action_zh, action_en = bilingual(action)
-    subject_zh, subject_en = (f"备案 {filing.id}", filing.id) if filing.state is not None else ("备案", "a filing")
-    eligible = [role for role in rule.roles if role in actor.roles]
-    if not eligible:
-        raise NotPermitted(f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
-                           f"{actor.handle} has no role that may {action_en} {subject_en}")
-    if not rule.allows_from(filing.state):
-        assert filing.state is not None
-        state_zh, state_en = bilingual(filing.state)
-        raise Conflict(f"备案 {filing.id} 当前为{state_zh}，不能{action_zh}",
-                       f"cannot {action_en} {filing.id} while {state_en}")
-    for role in eligible:
-        scope = rule.roles[role]
-        if scope is Scope.ANY or (scope is Scope.LEAD_UNIT and actor.unit == filing.lead_unit):
-            return role
-    raise NotPermitted(f"{actor.handle} 不是{subject_zh}受理单位 {filing.lead_unit} 的人员，不能{action_zh}",
-                       f"{actor.handle} is not of {filing.lead_unit}, the unit of {subject_en}, "
-                       f"and may not {action_en}")
 
 
 def _name(text: str, what_zh: str, option: str) -> str:

@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from coordination.domain.enums import Role
-from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.errors import InvalidInput
 from coordination.domain.labels import bilingual
-from coordination.domain.problem import Actor
 from coordination.domain.special_plan_workflow import (
     SPECIAL_PLAN_TRANSITIONS,
     SpecialPlanAction,
     SpecialPlanState,
 )
-from coordination.domain.transitions import Scope
 
 NAME_MAX = 200
 DOCUMENT_MAX = 200
@@ -57,34 +54,6 @@ def special_plan_code(text: str) -> str:
                            f"invalid special plan code '{text}': letters, digits, - _ . only, "
                            f"at most {CODE_MAX} with ZX-")
     return code
-
-
-def _in_scope(scope: Scope, actor: Actor, plan: SpecialPlanFacts | None) -> bool:
-    if scope is Scope.ANY:
-        return True
-    return scope is Scope.LEAD_UNIT and plan is not None and actor.unit == plan.lead_unit
-
-
-def authorize_special_plan(action: SpecialPlanAction, actor: Actor, plan: SpecialPlanFacts | None) -> Role:
-    """The role under which `actor` may take `action`: a role of the rule (else not permitted), then the
-    state (else conflict), then the scope — the order a problem's and a task's checks take."""
-    rule = SPECIAL_PLAN_TRANSITIONS[action]
-    action_zh, action_en = bilingual(action)
-    subject_zh, subject_en = ((f"专项规划 {plan.code}", plan.code) if plan is not None
-                              else ("专项规划", "a special plan"))
-    eligible = [role for role in rule.roles if role in actor.roles]
-    if not eligible:
-        raise NotPermitted(f"{actor.handle} 的角色不能对{subject_zh} 执行“{action_zh}”",
-                           f"{actor.handle} has no role that may {action_en} {subject_en}")
-    if plan is not None and not rule.allows_from(plan.state):
-        state_zh, state_en = bilingual(plan.state)
-        raise Conflict(f"专项规划 {plan.code} 当前为{state_zh}，不能{action_zh}",
-                       f"cannot {action_en} {plan.code} while {state_en}")
-    for role in eligible:
-        if _in_scope(rule.roles[role], actor, plan):
-            return role
-    raise NotPermitted(f"{actor.handle} 不能对{subject_zh}{action_zh}",
-                       f"{actor.handle} may not {action_en} {subject_en}")
 
 
 def new_special_plan(*, code: str, name: str, lead_unit: str, added_by: str, today: date) -> dict[str, Any]:

@@ -6,24 +6,18 @@ versioned row, its hash-chained event in the `special_plan` stream and its notic
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam
-from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from coordination.domain.audit import replay, to_json_value
+from coordination.domain.authority import ItemFacts, authorize
 from coordination.domain.enums import Role
-from coordination.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from coordination.domain.errors import Conflict, InvalidInput
 from coordination.domain.notices import NoticeItem, ProblemBrief
 from coordination.domain.special_plan import (
     SpecialPlanFacts,
-    authorize_special_plan,
     new_special_plan,
     special_plan_code,
     stage_changes,
@@ -34,28 +28,18 @@ from coordination.domain.special_plan_workflow import (
     SpecialPlanAction,
     SpecialPlanState,
 )
-from coordination.models import AuditEvent, SpecialPlan
+from coordination.models import SpecialPlan
 from coordination.services.common import Caller, load_actor
 from coordination.services.issues import EventView
+from coordination.services.items import Store, Subject
 from coordination.services.lookup import special_plan_key
 from coordination.services.problem_changes import check_units
 from coordination.services.snapshot import Directory, directory
-from coordination.services.writer import EVENT, FactsAfter, Journal
+from coordination.services.writer import FactsAfter
 from coordination.uow import UnitOfWork
 
-STREAM = SPECIAL_PLAN_WORKFLOW.kind
-TABLE: Table = SQLModel.metadata.tables["special_plan"]
-COLUMNS = tuple(SpecialPlan.model_fields)
-_BUSY = ("数据库正忙，本次操作未生效，请重试", "the database is busy; nothing was applied, try again")
-
-# The row and the hash of its last event (seq == version) in one read, as a task's writer reads it.
-_ROW_AND_HEAD = (
-    sa_select(TABLE, EVENT.c.hash.label("head_hash"))
-    .select_from(TABLE.outerjoin(EVENT, and_(
-        EVENT.c.stream_type == STREAM, EVENT.c.stream_id == TABLE.c.code, EVENT.c.seq == TABLE.c.version)))
-    .where(TABLE.c.code == bindparam("code"))
-)
-_ROW_AND_HEAD_LOCKED = _ROW_AND_HEAD.with_for_update(of=TABLE)
+STORE = Store(SPECIAL_PLAN_WORKFLOW, SpecialPlan, key="code",
+              resolve=lambda session, text: special_plan_key(text, _plans(session)))
 
 
 def own_units(snapshot: Directory) -> frozenset[str]:
@@ -94,21 +78,8 @@ class SpecialPlanDetail:
         return {**self.plan.to_json(), "timeline": [e.to_json() for e in self.timeline]}
 
 
-def row_json(row: Any) -> dict[str, Any]:
-    """The row in the JSON form its events' changes are written in (what replay rebuilds)."""
-    return {name: to_json_value(getattr(row, name)) for name in COLUMNS}
-
-
 def _plans(session: Session) -> dict[str, str]:
     return {code: name for code, name in session.exec(select(SpecialPlan.code, SpecialPlan.name)).all()}
-
-
-def _get_row(session: Session, text: str, *, lock: bool = False) -> Any:
-    code = special_plan_key(text, _plans(session))
-    found = session.connection().execute(_ROW_AND_HEAD_LOCKED if lock else _ROW_AND_HEAD, {"code": code}).first()
-    if found is None:  # removed between the name lookup and the read
-        raise NotFound(f"专项规划 {text} 不存在", f"special plan {text} not found")
-    return found
 
 
 def _facts(row: Any) -> SpecialPlanFacts:
@@ -117,57 +88,35 @@ def _facts(row: Any) -> SpecialPlanFacts:
                             last_stage_on=max(stages))
 
 
-def _db_values(changes: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.value if isinstance(v, SpecialPlanState) else v for k, v in changes.items()}
-
-
-def _subject(row: Any, action: str, seq: int, unit_names: dict[str, str], reason: str | None = None) -> NoticeItem:
+def _subject(unit_names: dict[str, str]) -> Subject:
     # The lead unit's name stands where a problem's project does: a special plan belongs to no project.
-    brief = ProblemBrief(id=row.code, title=row.name, project_name=unit_names.get(row.lead_unit, row.lead_unit),
-                         lead_unit=row.lead_unit, lead_unit_name=unit_names.get(row.lead_unit), due_date=None,
-                         level=0)
-    return NoticeItem(brief=brief, action=action, seq=seq, reason=reason)
+    def subject(row: Any, action: str, seq: int, reason: str | None) -> NoticeItem:
+        brief = ProblemBrief(id=row.code, title=row.name, project_name=unit_names.get(row.lead_unit, row.lead_unit),
+                             lead_unit=row.lead_unit, lead_unit_name=unit_names.get(row.lead_unit), due_date=None,
+                             level=0)
+        return NoticeItem(brief=brief, action=action, seq=seq, reason=reason)
+    return subject
 
 
 def _facts_after(row: Any) -> FactsAfter:
     return FactsAfter(None, row.lead_unit, None, None)  # no ladder, no time limit
 
 
-def _commit(uow: UnitOfWork, code: str) -> None:
-    try:
-        uow.commit()
-    except IntegrityError as exc:
-        raise Conflict(f"专项规划 {code} 同时被他人修改或已存在，本次操作未生效",
-                       f"{code} was changed concurrently or exists; nothing was applied") from exc
-
-
 def add_special_plan(uow: UnitOfWork, *, caller: Caller, code: str, name: str, lead_unit: str) -> SpecialPlanView:
     """Put a special plan on the drafting list (编制中), led by `lead_unit` (the secretariat)."""
     stored = special_plan_code(code)
-    try:
-        with uow:
-            session = uow.session
-            actor = load_actor(session, caller.handle, caller)
-            authorize_special_plan(SpecialPlanAction.ADD, actor, None)
-            snapshot = directory(session)
-            check_units(snapshot, [lead_unit])
-            if session.get(SpecialPlan, stored) is not None:
-                raise Conflict(f"专项规划 {stored} 已存在", f"special plan {stored} already exists")
-            fields = {**new_special_plan(code=stored, name=name, lead_unit=lead_unit, added_by=actor.handle,
-                                         today=caller.today), "version": 1}
-            values = _db_values(fields)
-            journal = Journal(session, caller, SPECIAL_PLAN_WORKFLOW, snapshot.recipients)
-            journal.insert_row(TABLE, values)
-            journal.new_stream(STREAM, stored)
-            row = SimpleNamespace(**values)
-            journal.event(STREAM, stored, SpecialPlanAction.ADD.value, fields, seq=1,
-                          to_state=SpecialPlanState.DRAFTING.value, facts=_facts_after(row),
-                          subject=_subject(row, SpecialPlanAction.ADD.value, 1, snapshot.unit_names))
-            journal.write()
-            _commit(uow, stored)
-            return SpecialPlanView(row_json(row), lead_unit in own_units(snapshot))
-    except OperationalError as exc:
-        raise Conflict(*_BUSY) from exc
+    with STORE.writing(uow, lambda: stored) as session:
+        actor = load_actor(session, caller.handle, caller)
+        authorize(SPECIAL_PLAN_WORKFLOW, SpecialPlanAction.ADD, actor, ItemFacts(stored, None, lead_unit))
+        snapshot = directory(session)
+        check_units(snapshot, [lead_unit])
+        if STORE.exists(session, stored):
+            raise Conflict(f"专项规划 {stored} 已存在", f"special plan {stored} already exists")
+        fields = new_special_plan(code=stored, name=name, lead_unit=lead_unit, added_by=actor.handle,
+                                  today=caller.today)
+        row = STORE.create(session, caller, snapshot.recipients, fields, action=SpecialPlanAction.ADD,
+                           facts=_facts_after, subject=_subject(snapshot.unit_names))
+    return SpecialPlanView(STORE.row_json(row), lead_unit in own_units(snapshot))
 
 
 def act_on_special_plan(
@@ -183,39 +132,21 @@ def act_on_special_plan(
     """Record one stage (`action`; None: the next stage from the plan's state), with its day and document."""
     if action is SpecialPlanAction.ADD:
         raise InvalidInput("添加专项规划请用 coord special-plan add", "add a special plan with coord special-plan add")
-    try:
-        with uow:
-            session = uow.session
-            actor = load_actor(session, caller.handle, caller)
-            snapshot = directory(session)
-            row = _get_row(session, code, lock=True)
-            if expected_version is not None and expected_version != row.version:
-                raise StaleVersion(
-                    f"专项规划 {row.code} 已更新到第 {row.version} 版（你看到的是第 {expected_version} 版），"
-                    "请刷新后重试",
-                    f"{row.code} is at version {row.version}, you saw {expected_version}; reload and try again")
-            facts = _facts(row)
-            if action is None:
-                # An issued plan has no next stage: its last stage's action refuses it (role first, then state).
-                action = NEXT_STAGE.get(facts.state, SpecialPlanAction.ISSUE)
-            authorize_special_plan(action, actor, facts)
-            changes = stage_changes(action, facts, document=document, on=on, today=caller.today)
-            version = row.version + 1
-            changes["version"] = version
-            values = _db_values(changes)
-            journal = Journal(session, caller, SPECIAL_PLAN_WORKFLOW, snapshot.recipients)
-            journal.update_row(TABLE, "code", row.code, row.version, values)
-            journal.known_head(STREAM, row.code, row.version, row.head_hash)
-            after = SimpleNamespace(**{**dict(row._mapping), **values})
-            reason = (document or "").strip()
-            journal.event(STREAM, row.code, action.value, changes, seq=version, from_state=row.state,
-                          to_state=after.state, reason=reason, facts=_facts_after(after),
-                          subject=_subject(after, action.value, version, snapshot.unit_names, reason))
-            journal.write()
-            _commit(uow, row.code)
-            return SpecialPlanView(row_json(after), after.lead_unit in own_units(snapshot))
-    except OperationalError as exc:
-        raise Conflict(*_BUSY) from exc
+    with STORE.writing(uow, lambda: code) as session:
+        actor = load_actor(session, caller.handle, caller)
+        snapshot = directory(session)
+        row = STORE.row(session, code, lock=True)
+        STORE.check_version(row, expected_version)
+        facts = _facts(row)
+        if action is None:
+            # An issued plan has no next stage: its last stage's action refuses it (role first, then state).
+            action = NEXT_STAGE.get(facts.state, SpecialPlanAction.ISSUE)
+        authorize(SPECIAL_PLAN_WORKFLOW, action, actor, ItemFacts(row.code, facts.state, row.lead_unit))
+        changes = stage_changes(action, facts, document=document, on=on, today=caller.today)
+        after = STORE.change(session, caller, snapshot.recipients, row, changes, action=action,
+                             reason=(document or "").strip(), facts=_facts_after,
+                             subject=_subject(snapshot.unit_names))
+    return SpecialPlanView(STORE.row_json(after), after.lead_unit in own_units(snapshot))
 
 
 # ---- read side -----------------------------------------------------------------------------
@@ -235,33 +166,20 @@ def list_special_plans(uow: UnitOfWork, *, state: SpecialPlanState | None = None
             query = query.where(SpecialPlan.lead_unit == unit)
         if open_only:
             query = query.where(col(SpecialPlan.state).in_(sorted(SPECIAL_PLAN_WORKFLOW.open_states)))
-        return [SpecialPlanView(row_json(r), r.lead_unit in own) for r in uow.session.exec(query).all()]
+        return [SpecialPlanView(STORE.row_json(r), r.lead_unit in own) for r in uow.session.exec(query).all()]
 
 
 def show_special_plan(uow: UnitOfWork, *, code: str) -> SpecialPlanDetail:
     with uow:
-        row = _get_row(uow.session, code)
-        view = SpecialPlanView(row_json(row), row.lead_unit in own_units(directory(uow.session)))
-        return SpecialPlanDetail(view, _events(uow.session, row.code))
+        row = STORE.row(uow.session, code)
+        view = SpecialPlanView(STORE.row_json(row), row.lead_unit in own_units(directory(uow.session)))
+        return SpecialPlanDetail(view, STORE.events(uow.session, row.code))
 
 
 def special_plan_history(uow: UnitOfWork, *, code: str) -> list[EventView]:
-    with uow:
-        row = _get_row(uow.session, code)
-        return _events(uow.session, row.code)
-
-
-def _events(session: Session, code: str) -> list[EventView]:
-    events = session.exec(
-        select(AuditEvent).where(AuditEvent.stream_type == STREAM, AuditEvent.stream_id == code)
-        .order_by(col(AuditEvent.seq))).all()
-    return [EventView(e.seq, e.action, e.from_state, e.to_state, e.actor, e.at, e.origin, e.reason,
-                      json.loads(e.payload), e.hash) for e in events]
+    return STORE.history(uow, code)
 
 
 def replayed_special_plan(uow: UnitOfWork, *, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The row rebuilt from its events, beside the stored row (both in JSON form)."""
-    with uow:
-        row = _get_row(uow.session, code)
-        return replay(e.payload["changes"] for e in _events(uow.session, row.code)), row_json(row)
-
+    return STORE.replayed(uow, code)

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
+from coordination.domain.authority import ItemFacts, authorize
 from coordination.domain.enums import Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
-from coordination.domain.filing import FilingFacts, authorize_filing, filing_changes, new_filing
+from coordination.domain.filing import FilingFacts, filing_changes, new_filing
 from coordination.domain.filing_workflow import (
     FILING_ACTIONS,
     FILING_TRANSITIONS,
@@ -50,6 +51,10 @@ def test_a_filing_is_received_then_completed_or_returned() -> None:
         parse_filing_state("已销号")
 
 
+def _item(facts: FilingFacts) -> ItemFacts:
+    return ItemFacts(facts.id, facts.state, facts.lead_unit)
+
+
 @pytest.mark.parametrize(
     ("action", "actor", "facts", "outcome"),
     [
@@ -65,11 +70,11 @@ def test_a_filing_is_received_then_completed_or_returned() -> None:
 )
 def test_authorize_follows_the_table(action: FilingAction, actor: Actor, facts: FilingFacts, outcome: object) -> None:
     if isinstance(outcome, Role):
-        assert authorize_filing(action, actor, facts) is outcome
+        assert authorize(FILING_WORKFLOW, action, actor, _item(facts)) is outcome
     else:
         assert isinstance(outcome, type)
         with pytest.raises(outcome):
-            authorize_filing(action, actor, facts)
+            authorize(FILING_WORKFLOW, action, actor, _item(facts))
 
 
 def test_the_due_date_is_the_limit_in_working_days() -> None:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from coordination.domain.authority import ItemFacts, authorize
 from coordination.domain.enums import Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
 from coordination.domain.kinds import WORKFLOWS, workflow_of
@@ -15,7 +16,6 @@ from coordination.domain.problem import Actor
 from coordination.domain.special_plan import (
     STAGE_COLUMNS,
     SpecialPlanFacts,
-    authorize_special_plan,
     new_special_plan,
     special_plan_code,
     stage_changes,
@@ -86,11 +86,11 @@ def test_labels_parse_back_and_the_kind_is_found_by_its_code() -> None:
 def test_authorize_follows_the_table(action: SpecialPlanAction, actor: Actor, state: SpecialPlanState,
                                      outcome: object) -> None:
     if outcome == "allowed":
-        assert authorize_special_plan(action, actor, _facts(state)) is Role.SECRETARIAT
+        assert authorize(SPECIAL_PLAN_WORKFLOW, action, actor, ItemFacts("ZX-JT", state, "FGJ")) is Role.SECRETARIAT
     else:
         assert isinstance(outcome, type)
         with pytest.raises(outcome):
-            authorize_special_plan(action, actor, _facts(state))
+            authorize(SPECIAL_PLAN_WORKFLOW, action, actor, ItemFacts("ZX-JT", state, "FGJ"))
 
 
 def test_a_stage_keeps_its_day_and_document_and_checks_both() -> None:
