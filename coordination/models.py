@@ -227,6 +227,102 @@ class Filing(SQLModel, table=True):
     version: int = 1
 
 
+class Fund(SQLModel, table=True):
+    """A fund application (资金争取), staged through the workflow of domain/fund_workflow.py."""
+
+    __table_args__ = (
+        Index("ix_fund_lead_unit", "lead_unit"),
+        Index("ix_fund_state", "state"),
+    )
+
+    code: str = Field(primary_key=True, max_length=20)  # the district's own code (a notice names it in 20)
+    name: str = Field(max_length=200)
+    source: str = Field(max_length=20)  # central | provincial | municipal
+    fund_type: str = Field(max_length=20)  # budget | special | bond
+    project: str | None = Field(default=None, foreign_key="project.code", max_length=40)
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the unit that applies
+    added_by: str = Field(max_length=40)
+    added_on: date
+    prepared_on: date | None = None  # 前期推进
+    applied_on: date | None = None  # 审核申报
+    granted_on: date | None = None  # 计划下达
+    granted_yuan: int | None = Field(default=None, sa_type=BigInteger)  # exact, whole 元
+    grant_document: str | None = Field(default=None, max_length=200)
+    evaluated_on: date | None = None  # 绩效评估
+    evaluation: str | None = Field(default=None, max_length=200)
+    closed_on: date | None = None  # refused or withdrawn
+    version: int = 1
+
+
+class Disbursement(SQLModel, table=True):
+    """A guidance-fund payment to an enterprise (引导资金发放), recorded or revoked (disbursement_workflow.py)."""
+
+    __table_args__ = (Index("ix_disbursement_paid_on", "paid_on"),)
+
+    id: str = Field(primary_key=True, max_length=20)  # FF-2026-0001
+    enterprise: str = Field(max_length=200)
+    amount_yuan: int = Field(sa_type=BigInteger)  # exact, whole 元
+    paid_on: date
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the paying bureau
+    recorded_by: str = Field(max_length=40)
+    recorded_on: date
+    revoked_on: date | None = None
+    version: int = 1
+
+
+class Indicator(SQLModel, table=True):
+    """A monthly indicator (指标监测) watched against its target (domain/indicator_workflow.py).
+
+    Figures are exact decimals kept as text ("8.5"): neither back end then rounds a percentage."""
+
+    code: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=200)
+    measure: str = Field(max_length=20)  # the figure's unit: %, 亿元
+    target: str = Field(max_length=30)
+    tolerance: str = Field(max_length=30)  # how far behind is still yellow, in the figure's unit
+    higher_is_better: bool = True
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the unit that reports it
+    added_by: str = Field(max_length=40)
+    added_on: date
+    latest_month: str | None = Field(default=None, max_length=7)  # YYYY-MM
+    latest_value: str | None = Field(default=None, max_length=30)
+    retired_on: date | None = None
+    version: int = 1
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One month's figure of an indicator; written only with the indicator's `record` event."""
+
+    __tablename__ = "indicator_value"
+
+    indicator: str = Field(primary_key=True, foreign_key="indicator.code", max_length=20)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    value: str = Field(max_length=30)
+    recorded_by: str = Field(max_length=40)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class UpwardReport(SQLModel, table=True):
+    """A report made to the upper level (对上汇报), recorded or revoked (domain/upward_report_workflow.py)."""
+
+    __tablename__ = "upward_report"
+    __table_args__ = (Index("ix_upward_report_reported_on", "reported_on"),)
+
+    id: str = Field(primary_key=True, max_length=20)  # HB-2026-0001
+    to_office: str = Field(max_length=100)  # 市发改委投资处
+    reported_on: date
+    topic: str = Field(max_length=200)
+    state: str = Field(max_length=30)
+    lead_unit: str = Field(foreign_key="unit.code", max_length=40)  # the reporting unit
+    recorded_by: str = Field(max_length=40)
+    recorded_on: date
+    revoked_on: date | None = None
+    version: int = 1
+
+
 class ProblemSequence(SQLModel, table=True):
     """The last number given to a problem in a year: Q-2024-0042."""
 
