@@ -17,7 +17,7 @@ import json
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
@@ -125,7 +125,9 @@ class Journal:
     _at: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
-        self._at = self.caller.now.isoformat()  # every event of a journal happens at the caller's moment
+        # Every event of a journal happens at the caller's moment, hashed as stored: in UTC, whatever the
+        # caller's clock zone (a district-time moment would hash "+08:00" and never verify).
+        self._at = self.caller.now.astimezone(UTC).isoformat()
 
     # ---- the chain ----------------------------------------------------------------------
 
@@ -187,7 +189,8 @@ class Journal:
             "due_date": due.isoformat() if due else None, "on_time": facts.on_time if facts else None,
         }
         digest = _digest(prev_hash, fields)
-        self.events.append({**fields, "at": self.caller.now, "due_date": due, "prev_hash": prev_hash, "hash": digest})
+        self.events.append({**fields, "at": self.caller.now.astimezone(UTC), "due_date": due, "prev_hash": prev_hash,
+                            "hash": digest})
         self._heads[stream_type, stream_id] = (next_seq, digest)
         if subject is not None and self.workflow is not None and self.workflow.notice_rule(str(action)):
             self._told.setdefault(str(action), []).append(subject)

@@ -119,3 +119,15 @@ def test_receiving_tells_the_window_unit_and_a_return_the_secretariat(district: 
     assert added["title"] == f"备案受理通知：{filing_id}"
     assert "以下备案已受理" in added["body"] and "东区新材料有限公司" in added["body"]
     assert "赵经办（自然资源和规划局）" in json.loads(added["mentions"])
+
+
+def test_an_event_written_on_a_district_clock_still_verifies(district: Any) -> None:
+    """The hash covers the moment as stored (UTC): a caller whose clock reads +08:00 must not break the chain."""
+    from coordination.config import DISTRICT_TZ
+
+    local = at(date(2024, 6, 4)).astimezone(DISTRICT_TZ)
+    filing_id = district.add_filing(now=local)
+    district.filing_act(district.secretariat, filing_id, A.COMPLETE, now=at(date(2024, 6, 5)).astimezone(DISTRICT_TZ))
+    report = audit.verify_chains(district.uow())
+    assert report.ok, report.why
+    assert district.filing_events(filing_id)[0]["at"].startswith("2024-06-04 02:00")
