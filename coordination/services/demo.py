@@ -23,6 +23,7 @@ from coordination.models import Problem, Setting, Unit
 from coordination.services import directory, issues, meetings, plans, projects, sweep, tasks
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, scheduled_caller
+from coordination.services.demo_kinds import build_kinds
 from coordination.uow import UnitOfWork
 
 SECRETARIAT_HANDLE = "wang.mishu"
@@ -282,6 +283,7 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str) -> DemoR
     _progress(engine, now, rng)
     _meeting(engine, start, at)
     _plan_tasks(engine, now, at)
+    build_kinds(engine, now, at, _calendar_days)
     # This morning's sweep: lights, 督办 reminders, automatic escalation.
     sweep.sweep(UnitOfWork(engine), caller=scheduled_caller(now, "demo"))
 
