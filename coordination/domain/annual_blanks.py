@@ -80,6 +80,7 @@ INPUTS: Mapping[RecordKind, frozenset[str]] = {
     RecordKind.DISBURSEMENTS: frozenset({"consecutive_years", "disbursed_total"}),
     RecordKind.FILINGS: frozenset({"accepted", "closed"}),
     # the months the year's cumulative figures span, and the latest cumulative growth of each indicator
+    # (an indicator with no figure this year is left out of the counts)
     RecordKind.INDICATORS: frozenset({"first_month", "last_month", "fixed_asset_investment_growth",
                                       "services_revenue_growth"}),
     # reports made to the municipal 发改委 in the year, and the fewest made in any week of it
@@ -218,6 +219,8 @@ def _guidance_total(counts: Counts) -> Computed:
 
 def _growth(key: str, what: str) -> Rule:
     def rule(counts: Counts) -> Computed:
+        if key not in counts:  # the other summary indicator has figures this year, this one none
+            return Computed(Decimal(0), f"{what}本年度尚未填报，按0计")
         value = percent(Decimal(counts[key]))
         return Computed(value, f"{what}：截至{int(counts['last_month'])}月的累计同比增速{value}％")
     return rule

@@ -10,6 +10,8 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Table, and_, case, func, or_, select
 from sqlmodel import SQLModel
@@ -31,6 +33,13 @@ TASK: Table = SQLModel.metadata.tables["task"]
 TASK_PLAN: Table = SQLModel.metadata.tables["plan"]  # a plan task's 规划 or 政策文件 (PLAN is a project's)
 SPECIAL_PLAN: Table = SQLModel.metadata.tables["special_plan"]
 FILING: Table = SQLModel.metadata.tables["filing"]
+FUND: Table = SQLModel.metadata.tables["fund"]
+DISBURSEMENT: Table = SQLModel.metadata.tables["disbursement"]
+INDICATOR_VALUE: Table = SQLModel.metadata.tables["indicator_value"]
+UPWARD_REPORT: Table = SQLModel.metadata.tables["upward_report"]
+# The indicators the annual summary quotes (固定资产投资增速, 规上服务业营业收入增速), by code.
+FIXED_ASSET_CODE = "FAI"
+ANNUAL_INDICATORS = {FIXED_ASSET_CODE: "fixed_asset_investment_growth", "SRV": "services_revenue_growth"}
 
 
 def fill_annual(context: _Context, report: Report, period: Period) -> None:
@@ -231,14 +240,108 @@ def _special_plan_counts(context: _Context, report: Report, period: Period) -> C
                                          "led_by_bureau", "led_council_approved")}
 
 
+def _scoped(context: _Context, query: Any, lead_unit: Any) -> Any:
+    """A viewer who does not see everything counts their own unit's records (None: they see none)."""
+    viewer = context.viewer
+    if viewer is None or viewer.sees_all:
+        return query
+    if viewer.unit is None:
+        return None
+    return query.where(lead_unit == viewer.unit)
+
+
 def _fund_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """资金争取: funds granted in the year by source, and special-bond quota, in 元. Not stored yet."""
-    return None
+    """资金争取: what was granted (计划下达) in the year, in 元 — central, provincial and municipal budget and
+    special funds together, special-bond quota apart. A grant later withdrawn or refused is not counted.
+    The kind holds records for the year when any application was in hand in it (added by its end and not
+    closed or evaluated before it began). With a viewer, the applications of their unit."""
+    f, first, last = FUND.c, period.first, period.last
+    in_year = and_(f.granted_on.is_not(None), f.granted_on >= first, f.granted_on <= last,
+                   f.state.not_in(["refused", "withdrawn"]))
+    bond = f.fund_type == "bond"
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((and_(in_year, ~bond), f.granted_yuan), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(in_year, bond), f.granted_yuan), else_=0)), 0),
+    ).where(f.added_on <= last, or_(f.closed_on.is_(None), f.closed_on >= first),
+            or_(f.evaluated_on.is_(None), f.evaluated_on >= first))
+    query = _scoped(context, query, f.lead_unit)
+    if query is None:
+        return None
+    in_hand, granted, bonds = context.connection.execute(query).one()
+    if not in_hand:
+        return None
+    return {"granted_funds": int(granted), "special_bonds": int(bonds)}
 
 
 def _disbursement_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """产业发展引导资金 paid: consecutive years up to this one, and the sum paid in them. Not stored yet."""
-    return None
+    """产业发展引导资金 paid to enterprises: the run of consecutive years with payments that ends in this one,
+    and what was paid in that run up to the report's last day (a revoked entry is not a payment). None when
+    nothing was paid this year. With a viewer, their unit's payments."""
+    d = DISBURSEMENT.c
+    query = (select(d.paid_on, d.amount_yuan)
+             .where(d.state == "recorded", d.paid_on <= period.last))
+    query = _scoped(context, query, d.lead_unit)
+    if query is None:
+        return None
+    paid: Counter[int] = Counter()
+    for paid_on, amount in context.connection.execute(query).all():
+        paid[paid_on.year] += int(amount)
+    year = period.last.year
+    if not paid[year]:
+        return None
+    run = 0
+    while paid[year - run]:
+        run += 1
+    return {"consecutive_years": run, "disbursed_total": sum(paid[year - k] for k in range(run))}
+
+
+def _indicator_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """指标监测: the months the year's cumulative figures span (from the first month any of the two summary
+    indicators has a figure to the latest month of 固定资产投资), and each one's figure in its latest month.
+    The codes are `indicator.ANNUAL_INDICATORS` (FAI, SRV). District statistics: every reader sees them.
+    A summary indicator without a figure this year is left out, and its blank says so."""
+    v = INDICATOR_VALUE.c
+    year = period.last.year
+    months = (f"{year}-01", f"{year}-{period.last.month:02d}")
+    rows = context.connection.execute(
+        select(v.indicator, v.month, v.value)
+        .where(v.indicator.in_(sorted(ANNUAL_INDICATORS)), v.month >= months[0], v.month <= months[1])
+        .order_by(v.month)).all()
+    latest: dict[str, tuple[str, str]] = {}
+    for code, month, value in rows:
+        latest[code] = (month, value)  # ordered by month: the last one stays
+    if not latest:
+        return None
+    counts: dict[str, Number] = {"first_month": min(int(m[5:]) for _c, m, _v in rows)}
+    anchor = latest.get(FIXED_ASSET_CODE) or max(latest.values())
+    counts["last_month"] = int(anchor[0][5:])
+    for code, key in ANNUAL_INDICATORS.items():
+        if code in latest:
+            counts[key] = Decimal(latest[code][1])
+    return counts
+
+
+def _upward_report_counts(context: _Context, report: Report, period: Period) -> Counts | None:
+    """对上汇报: reports made in the year (not revoked), and the fewest in any week of it — every ISO week
+    whose Monday to Sunday lies within the year up to the report's last day, so a week with none counts 0.
+    With a viewer, their unit's reports."""
+    u = UPWARD_REPORT.c
+    query = (select(u.reported_on).where(u.state == "recorded", u.reported_on >= period.first,
+                                          u.reported_on <= period.last))
+    query = _scoped(context, query, u.lead_unit)
+    if query is None:
+        return None
+    days = [row[0] for row in context.connection.execute(query).all()]
+    if not days:
+        return None
+    per_week = Counter(day.isocalendar()[:2] for day in days)
+    monday = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
+    weeks = []
+    while monday + timedelta(days=6) <= period.last:
+        weeks.append(per_week[monday.isocalendar()[:2]])
+        monday += timedelta(days=7)
+    return {"reports": len(days), "fewest_per_week": min(weeks) if weeks else len(days)}
 
 
 def _filing_counts(context: _Context, report: Report, period: Period) -> Counts | None:
@@ -259,17 +362,6 @@ def _filing_counts(context: _Context, report: Report, period: Period) -> Counts 
     if not accepted:
         return None
     return {"accepted": int(accepted), "closed": int(done)}
-
-
-def _indicator_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """指标监测: the months the year's cumulative figures span, and the latest growth of fixed-asset
-    investment and of 规上服务业 revenue. Not stored yet."""
-    return None
-
-
-def _upward_report_counts(context: _Context, report: Report, period: Period) -> Counts | None:
-    """对上汇报 to the municipal 发改委: how many in the year, and the fewest in any week. Not stored yet."""
-    return None
 
 
 _SOURCES: dict[RecordKind, Callable[[_Context, Report, Period], Counts | None]] = {
