@@ -79,6 +79,11 @@ class Viewer:
         return self.sees_all or (self.unit is not None and (
             record.get("lead_unit") == self.unit or self.unit in _co_units(record)))
 
+    def sees_item(self, record: Mapping[str, Any]) -> bool:
+        """The plan task's rule for every kind led by a unit (special plans, filings, fund applications…):
+        a unit's staff see what their unit leads or helps with; those kinds have no project roster either."""
+        return self.sees_task(record)
+
     def require_row(self, row: Any) -> None:
         """`require` over a problem row (its attributes), without turning the row into JSON first."""
         if not self.sees_all:

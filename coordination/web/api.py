@@ -7,7 +7,6 @@ line, and reads only what that person sees (services/visibility.py): a problem o
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
@@ -16,15 +15,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from coordination.domain.enums import Action, Difficulty, Level, Light, State, parse_category
-from coordination.domain.errors import InvalidInput, NotFound
+from coordination.domain.errors import NotFound
 from coordination.domain.problem import ActionInput
 from coordination.domain.workdays import ChosenDate
 from coordination.services import issues
 from coordination.services.calendar import non_working_day_of
 from coordination.services.snapshot import directory
 from coordination.web import api_docs, api_reads
-from coordination.web.api_common import DIRECT_ACTIONS, Me, choice, errors, ok, parsed
-from coordination.web.app import error_body
+from coordination.web.api_common import DIRECT_ACTIONS, Me, choice, errors, expected_version, ok, parsed
 
 router = APIRouter()
 
@@ -145,26 +143,6 @@ class ActionBody(BaseModel):
     extension_days: int | None = Field(default=None, description="request_extension：工作日数 / working days")
 
 
-_IF_MATCH = re.compile(r'^\s*"(\d{1,9})"\s*$')
-
-
-def _expected_version(if_match: str | None) -> int | JSONResponse | None:
-    """The version named in If-Match; `*` acts on whatever version is current (RFC 9110), nothing is 428."""
-    if if_match is None or not if_match.strip():
-        return JSONResponse(error_body(
-            "precondition_required",
-            "缺少 If-Match 头：请先读取问题，把其 ETag（如 \"3\"）放入 If-Match 后再提交",
-            'If-Match required: read the problem first and send its ETag (e.g. "3") in If-Match'),
-            status_code=428)
-    if if_match.strip() == "*":
-        return None
-    found = _IF_MATCH.match(if_match)
-    if found is None:
-        raise InvalidInput(f"If-Match 头格式不正确：{if_match}（应为带引号的版本号，如 \"3\"）",
-                           f'malformed If-Match: {if_match} (a quoted version such as "3")')
-    return int(found[1])
-
-
 @router.post(
     "/problems/{problem_id}/actions/{action}", tags=[PROBLEMS],
     summary="对问题执行操作（需 If-Match） / take an action on a problem (If-Match required)",
@@ -184,7 +162,7 @@ def take_action(
     if action not in KNOWN_ACTIONS:
         raise NotFound(f"未知操作 {action}（可选 {'、'.join(DIRECT_ACTIONS)}）",
                        f"unknown action {action} (one of {', '.join(DIRECT_ACTIONS)})")
-    expected = _expected_version(if_match)
+    expected = expected_version(if_match)
     if isinstance(expected, JSONResponse):
         return expected
     given = body or ActionBody()

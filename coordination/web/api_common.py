@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from coordination.domain.enums import Action
 from coordination.domain.errors import InvalidInput
 from coordination.domain.transitions import TRANSITIONS
+from coordination.web.app import error_body
 from coordination.web.auth import Identity, api_identity
 
 # Declared only so that the OpenAPI document names the scheme; `api_identity` does the checking and
@@ -93,3 +96,24 @@ def parsed(parse: Callable[[str], T], text: str | None, zh: str, en: str) -> T |
         return parse(text.strip())
     except ValueError:
         raise InvalidInput(zh, en) from None
+
+
+_IF_MATCH = re.compile(r'^\s*"(\d{1,9})"\s*$')
+
+
+def expected_version(if_match: str | None, subject_zh: str = "问题", subject_en: str = "the problem"
+                     ) -> int | JSONResponse | None:
+    """The version named in If-Match; `*` acts on whatever version is current (RFC 9110), nothing is 428."""
+    if if_match is None or not if_match.strip():
+        return JSONResponse(error_body(
+            "precondition_required",
+            f"缺少 If-Match 头：请先读取{subject_zh}，把其 ETag（如 \"3\"）放入 If-Match 后再提交",
+            f'If-Match required: read {subject_en} first and send its ETag (e.g. "3") in If-Match'),
+            status_code=428)
+    if if_match.strip() == "*":
+        return None
+    found = _IF_MATCH.match(if_match)
+    if found is None:
+        raise InvalidInput(f"If-Match 头格式不正确：{if_match}（应为带引号的版本号，如 \"3\"）",
+                           f'malformed If-Match: {if_match} (a quoted version such as "3")')
+    return int(found[1])

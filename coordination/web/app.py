@@ -61,7 +61,7 @@ def error_body(code: str, zh: str, en: str) -> dict[str, Any]:
 
 
 def create_app(url: str | None = None, *, secure_cookies: bool | None = None) -> FastAPI:
-    from coordination.web import api, pages, signin
+    from coordination.web import api, items_api, items_pages, pages, signin
 
     engine = open_database(url or config.database_url())
     app = FastAPI(title="coord", summary="1+2+N 重大项目问题协调推进引擎 / the 1+2+N coordination engine",
@@ -72,7 +72,9 @@ def create_app(url: str | None = None, *, secure_cookies: bool | None = None) ->
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     app.include_router(signin.router)
     app.include_router(api.router, prefix="/api")
+    app.include_router(items_api.router, prefix="/api")
     app.include_router(pages.router)
+    app.include_router(items_pages.router)
     _install_error_handlers(app)
     return app
 

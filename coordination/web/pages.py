@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from coordination.services import todo
-from coordination.web import pages_problems, pages_views
-from coordination.web.auth import Identity, page_identity
+from coordination.web import items_todo, pages_problems, pages_views
+from coordination.web.auth import Identity, lang_of, page_identity
 from coordination.web.pages_common import page
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,8 @@ def my_work(request: Request, identity: Annotated[Identity, Depends(page_identit
     found = todo.todo(identity.reader(), handle=identity.handle, today=identity.caller.today,
                       viewer=identity.viewer)
     links = {key: link.format(unit=found.unit or "", handle=identity.handle) for key, link in SECTION_LINKS.items()}
-    return page(request, identity, "todo.html", {"todo": found, "links": links})
+    return page(request, identity, "todo.html", {"todo": found, "links": links,
+                                                 "item_work": items_todo.item_work(identity, lang_of(request))})
 
 
 router.include_router(pages_problems.router)

@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from coordination.domain.enums import Action, State
 from coordination.domain.labels import label
+from coordination.domain.task_workflow import TaskAction, TaskState
 from tests.web.conftest import WebDistrict
 
 Screenshot = Callable[[Page, str], None]
@@ -92,3 +93,25 @@ def test_a_leader_finds_an_escalated_problem_of_their_project_in_the_queue(web: 
     link.first.click()
     expect(phone).to_have_url(f"{web.base_url}/problems/{escalated}")
     expect(phone.locator(".state")).to_contain_text(label(State.ON_AGENDA))
+
+
+def test_a_handler_signs_for_a_plan_task_on_a_phone(web: WebDistrict, phone: Page) -> None:
+    d = web.district
+    d.add_plan("BROWSER-T", "浏览器测试：年度重点任务分解")  # type: ignore[attr-defined]
+    tid = d.add_task("BROWSER-T", title="完成片区控制性详细规划修编")  # type: ignore[attr-defined]
+
+    sign_in(phone, web, d.handler)  # type: ignore[attr-defined]
+    link = phone.locator(f'a[href="/items/tasks/{tid}"]')  # 我的待办's 重点任务 section
+    expect(link).to_contain_text(tid)
+    link.first.click()
+    expect(phone).to_have_url(f"{web.base_url}/items/tasks/{tid}")
+    state = phone.locator(".state")
+    expect(state).to_contain_text(label(TaskState.DECOMPOSED))
+    sign = phone.locator('form[method="post" i]').get_by_role("button", name=label(TaskAction.ACKNOWLEDGE), exact=True)
+    expect(sign).to_have_count(1)
+    sign.click()
+
+    expect(state).to_contain_text(label(TaskState.IN_PROGRESS))
+    expect(phone.locator(".flash")).to_contain_text(label(TaskAction.ACKNOWLEDGE))
+    expect(sign).to_have_count(0)
+    assert d.task_row(tid)["state"] == TaskState.IN_PROGRESS.value  # type: ignore[attr-defined]

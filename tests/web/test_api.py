@@ -481,7 +481,9 @@ def test_openapi_parses_and_describes_every_route(web: WebDistrict, http: Http) 
     expected = {("get", "/api/me"), ("get", "/api/problems"), ("post", "/api/problems"),
                 ("get", "/api/problems/{problem_id}"), ("post", "/api/problems/{problem_id}/actions/{action}"),
                 ("get", "/api/queue"), ("get", "/api/dashboard"), ("get", "/api/meetings"),
-                ("get", "/api/meetings/{meeting_id}"), ("get", "/api/reports/{cadence}"), ("get", "/api/refusals")}
+                ("get", "/api/meetings/{meeting_id}"), ("get", "/api/reports/{cadence}"), ("get", "/api/refusals"),
+                ("get", "/api/items/{slug}"), ("get", "/api/items/{slug}/{item_id}"),
+                ("post", "/api/items/{slug}/{item_id}/actions/{action}")}
     found = {(method, path) for path, item in document["paths"].items() for method in item}
     assert found == expected
     for path, item in document["paths"].items():
