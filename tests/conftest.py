@@ -32,6 +32,7 @@ from coordination.services import directory, issues
 from coordination.services.common import SYSTEM_HANDLE, Caller
 from coordination.uow import UnitOfWork
 from tests.backends import BACKENDS, POSTGRES_URL_VARIABLE, Databases, open_databases, postgres_admin_url
+from tests.cli_command import build_commands_once
 
 # Monday 2024-06-03, 10:00 in the district (Asia/Shanghai): a plain working day in a known year.
 DEFAULT_NOW = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
@@ -174,6 +175,141 @@ class District:
 
         return filings.act_on_filing(self.uow(), caller=self.caller(handle, now), filing_id=filing_id,
                                      action=action, reason=reason, expected_version=expected_version)
+
+    # ---- upward reports (对上汇报) ----------------------------------------------------------------
+
+    def add_upward_report(self, *, to_office: str = "市发改委投资处", topic: str = "东区电池材料产业园项目推进情况",
+                          on: date | None = None, unit: str | None = None, handle: str | None = None,
+                          now: datetime | None = None) -> str:
+        """Record a report ZRZY (by default) made on `on` (default: the caller's day); returns its number."""
+        from coordination.services import upward_reports
+
+        caller = self.caller(handle or self.secretariat, now)
+        return upward_reports.add_upward_report(self.uow(), caller=caller, to_office=to_office, topic=topic,
+                                                reported_on=on or caller.today, unit=unit or self.solving_unit).id
+
+    def revoke_upward_report(self, handle: str, report_id: str, *, reason: str | None = "误登记，重复录入",
+                             now: datetime | None = None, expected_version: int | None = None) -> Any:
+        from coordination.services import upward_reports
+
+        return upward_reports.revoke_upward_report(self.uow(), caller=self.caller(handle, now), report_id=report_id,
+                                                   reason=reason, expected_version=expected_version)
+
+    def upward_report_row(self, report_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM upward_report WHERE id = :id"), {"id": report_id}).mappings().one()
+            return raw_row(row)
+
+    def upward_report_events(self, report_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT * FROM audit_event WHERE stream_type = 'upward_report' AND stream_id = :id ORDER BY seq"),
+                {"id": report_id},
+            ).mappings().all()
+            return [raw_row(r) for r in rows]
+
+    # ---- fund applications (资金争取) and disbursements (引导资金发放) ---------------------------------
+
+    def add_fund(self, code: str = "2024-01", name: str = "东区污水处理厂扩建中央预算内投资", *,
+                 source: str = "central", fund_type: str = "budget", project: str | None = None,
+                 unit: str | None = None, handle: str | None = None, now: datetime | None = None) -> str:
+        """Put an application of ZRZY's (by default) in the reserve; returns its code (ZJ-2024-01)."""
+        from coordination.domain.fund_workflow import FundSource, FundType
+        from coordination.services import funds
+
+        return funds.add_fund(self.uow(), caller=self.caller(handle or self.secretariat, now), code=code, name=name,
+                              source=FundSource(source), fund_type=FundType(fund_type), project=project,
+                              unit=unit or self.solving_unit).code
+
+    def fund_act(self, handle: str, code: str, action: Any, *, now: datetime | None = None,
+                 expected_version: int | None = None, **inputs: Any) -> Any:
+        from coordination.domain.fund import StageInput
+        from coordination.services import funds
+
+        return funds.act_on_fund(self.uow(), caller=self.caller(handle, now), code=code, action=action,
+                                 inputs=StageInput(**inputs), expected_version=expected_version)
+
+    def add_disbursement(self, *, enterprise: str = "东区新材料有限公司", amount_yuan: int = 1_000_000,
+                         paid_on: date | None = None, unit: str | None = None, handle: str | None = None,
+                         now: datetime | None = None) -> str:
+        """Record a payment by ZRZY (by default) on `paid_on` (default: the caller's day); returns its number."""
+        from coordination.services import disbursements
+
+        caller = self.caller(handle or self.secretariat, now)
+        return disbursements.add_disbursement(self.uow(), caller=caller, enterprise=enterprise,
+                                              amount_yuan=amount_yuan, paid_on=paid_on or caller.today,
+                                              unit=unit or self.solving_unit).id
+
+    def revoke_disbursement(self, handle: str, disbursement_id: str, *, reason: str | None = "误登记，重复录入",
+                            now: datetime | None = None, expected_version: int | None = None) -> Any:
+        from coordination.services import disbursements
+
+        return disbursements.revoke_disbursement(self.uow(), caller=self.caller(handle, now),
+                                                 disbursement_id=disbursement_id, reason=reason,
+                                                 expected_version=expected_version)
+
+    def fund_row(self, code: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return raw_row(conn.execute(text("SELECT * FROM fund WHERE code = :c"), {"c": code}).mappings().one())
+
+    def disbursement_row(self, disbursement_id: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM disbursement WHERE id = :id"), {"id": disbursement_id})
+            return raw_row(row.mappings().one())
+
+    def stream_events(self, kind: str, key: str) -> list[dict[str, Any]]:
+        """The audit events of one item of any kind, by its stream (fund, disbursement, …) and key."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT * FROM audit_event WHERE stream_type = :k AND stream_id = :id ORDER BY seq"),
+                {"k": kind, "id": key},
+            ).mappings().all()
+            return [raw_row(r) for r in rows]
+
+    # ---- indicators (指标监测) ---------------------------------------------------------------------
+
+    def add_indicator(self, code: str = "FAI", name: str = "固定资产投资累计增速", *, measure: str = "%",
+                      target: str = "8.5", tolerance: str | None = None, higher_is_better: bool = True,
+                      unit: str | None = None, handle: str | None = None, now: datetime | None = None) -> str:
+        """Watch an indicator ZRZY (by default) reports; returns its code."""
+        from coordination.services import indicators
+
+        return indicators.add_indicator(self.uow(), caller=self.caller(handle or self.secretariat, now), code=code,
+                                        name=name, measure=measure, target=target, tolerance=tolerance,
+                                        higher_is_better=higher_is_better, lead_unit=unit or self.solving_unit).code
+
+    def indicator_record(self, handle: str, code: str, month: str, value: str, *, now: datetime | None = None,
+                         expected_version: int | None = None) -> Any:
+        from coordination.services import indicators
+
+        return indicators.record_value(self.uow(), caller=self.caller(handle, now), code=code, month=month,
+                                       value=value, expected_version=expected_version)
+
+    def indicator_act(self, handle: str, code: str, action: Any, *, now: datetime | None = None,
+                      reason: str | None = "市统计局反馈口径调整", target: str | None = None,
+                      tolerance: str | None = None, expected_version: int | None = None) -> Any:
+        """retarget or retire (IndicatorAction); `record` goes through `indicator_record`."""
+        from coordination.domain.indicator_workflow import IndicatorAction
+        from coordination.services import indicators
+
+        caller = self.caller(handle, now)
+        if action is IndicatorAction.RETARGET:
+            return indicators.retarget(self.uow(), caller=caller, code=code, target=target, tolerance=tolerance,
+                                       reason=reason, expected_version=expected_version)
+        assert action is IndicatorAction.RETIRE, action
+        return indicators.retire(self.uow(), caller=caller, code=code, reason=reason,
+                                 expected_version=expected_version)
+
+    def indicator_row(self, code: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return raw_row(conn.execute(text("SELECT * FROM indicator WHERE code = :c"), {"c": code}).mappings().one())
+
+    def indicator_values(self, code: str) -> dict[str, str]:
+        """The stored figures of an indicator, month -> value."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT month, value FROM indicator_value WHERE indicator = :c ORDER BY month"),
+                                {"c": code}).all()
+            return {month: value for month, value in rows}
 
     # ---- raw reads, independent of the services ----------------------------------------------
 
@@ -362,6 +498,7 @@ def selected_backends(config: pytest.Config) -> tuple[str, ...]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    build_commands_once()
     config.addinivalue_line("markers", "sqlite_only: runs on SQLite only (it copies database files, …)")
     config.addinivalue_line("markers", "postgresql_only: runs on PostgreSQL only")
     config.addinivalue_line("markers", "scaleout: a Prefect server, work pool and worker (run with --scaleout)")

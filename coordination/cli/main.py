@@ -15,6 +15,8 @@ from coordination.cli import (
     calendar,
     db,
     filing,
+    fund,
+    indicator,
     issue,
     ledger,
     meeting,
@@ -23,6 +25,7 @@ from coordination.cli import (
     project,
     queue,
     report,
+    report_up,
     setup,
     special_plan,
     sweep,
@@ -145,10 +148,13 @@ app.add_typer(plan.plan_app, name="plan")
 app.add_typer(plan.task_app, name="task")
 app.add_typer(special_plan.app, name="special-plan")
 app.add_typer(filing.app, name="filing")
+app.add_typer(fund.app, name="fund")
+app.add_typer(indicator.app, name="indicator")
 queue.register(app)
 sweep.register(app)
 app.add_typer(meeting.app, name="meeting")
 app.add_typer(report.app, name="report")
+app.add_typer(report_up.app, name="report-up")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(audit.app, name="audit")
 app.add_typer(ledger.app, name="ledger")

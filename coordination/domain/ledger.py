@@ -176,7 +176,23 @@ PROBLEMS = SheetSpec(
     ),
 )
 
-SHEETS: tuple[SheetSpec, ...] = (PROJECTS, PROGRESS, PROBLEMS)
+INDICATORS = SheetSpec(
+    key="indicators",
+    title="指标",
+    names=("指标", "指标监测", "指标数据", "月度指标", "indicators"),
+    needs_all=("code", "month", "value"),
+    columns=(
+        Column("code", "指标代码", ValueKind.CODE, ("指标编号", "指标编码"),
+               "必填。已登记的指标代码，如 FAI（coord indicator list 可查）。", 12),
+        Column("name", "指标名称", ValueKind.INFO, ("指标",), "导出时填写，导入时不读。", 30),
+        Column("month", "月份", ValueKind.MONTH, ("统计月份", "年月", "所属月份"),
+               "必填，如 2024-04 或 2024年4月。同一指标同一月份只能有一行。", 10),
+        Column("value", "数值", ValueKind.TEXT, ("指标值", "当月数值", "累计数值"),
+               "必填。该月数值，如 7.9 或 -2.25（最多 4 位小数，单位见指标）。", 12),
+    ),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (PROJECTS, PROGRESS, PROBLEMS, INDICATORS)
 HEADER_SCAN_ROWS = 10
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核")

@@ -19,6 +19,7 @@ from typing import TypeVar
 from coordination.domain.enums import Difficulty, Level, Light, ProjectKind, ProjectLevel, Role, State, UnitKind
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import FilingState
+from coordination.domain.indicator_workflow import IndicatorState
 from coordination.domain.investment import Grouping
 from coordination.domain.labels import bilingual
 from coordination.domain.meetings import MeetingKind, MeetingState, kind_label, meeting_state_label
@@ -354,3 +355,47 @@ def parse_quarter(text: str, *, today: date | None = None, option: str | None = 
 
 def parse_year(text: str, *, today: date | None = None, option: str | None = "--year") -> Period:
     return parse_report_period(Cadence.ANNUAL, text, today=today, option=option)
+
+
+# ---- fund applications (资金争取) ------------------------------------------------------------------
+# Kept in one section of their own at the end (the import too), so kinds added side by side don't collide.
+from coordination.domain.fund_workflow import FundSource, FundState, FundType  # noqa: E402
+
+_WHAT.update({FundState: ("资金争取状态", "fund application state"), FundSource: ("资金来源", "fund source"),
+              FundType: ("资金类型", "fund type")})
+_ALIASES.update({(type(v), v): names for v, names in (
+    (FundState.RESERVE, ("储备", "谋划", "入库")),
+    (FundState.PREPARING, ("前期",)),
+    (FundState.APPLYING, ("申报", "已申报")),
+    (FundState.GRANTED, ("下达", "已下达")),
+    (FundState.EVALUATED, ("评估", "已评估")),
+    (FundState.REFUSED, ("未批准", "不予批准")),
+    (FundState.WITHDRAWN, ("撤回",)),
+    (FundSource.CENTRAL, ("中央资金", "国家")),
+    (FundSource.PROVINCIAL, ("省", "省级资金")),
+    (FundSource.MUNICIPAL, ("市", "市级资金")),
+    (FundType.BUDGET, ("预算内", "中央预算内", "中央预算内投资")),
+    (FundType.SPECIAL, ("专项",)),
+    (FundType.BOND, ("专项债", "债券")),
+)})
+
+
+def parse_fund_state(text: str, *, option: str | None = "--state") -> FundState:
+    return parse_choice(FundState, text, option=option)
+
+
+def parse_fund_source(text: str, *, option: str | None = "--source") -> FundSource:
+    return parse_choice(FundSource, text, option=option)
+
+
+def parse_fund_type(text: str, *, option: str | None = "--type") -> FundType:
+    return parse_choice(FundType, text, option=option)
+
+
+# ---- indicators (指标监测) ---------------------------------------------------------------------------
+
+_WHAT[IndicatorState] = ("指标状态", "indicator state")
+
+
+def parse_indicator_state(text: str, *, option: str | None = "--state") -> IndicatorState:
+    return parse_choice(IndicatorState, text, option=option)

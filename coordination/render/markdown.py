@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from coordination.domain.disbursement_workflow import DISBURSEMENT_WORKFLOW
 from coordination.domain.filing_workflow import FILING_WORKFLOW
+from coordination.domain.fund_workflow import FUND_WORKFLOW
+from coordination.domain.indicator_workflow import INDICATOR_WORKFLOW
 from coordination.domain.labels import label
 from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
 from coordination.domain.special_plan_workflow import SPECIAL_PLAN_WORKFLOW
 from coordination.domain.sweep import SweepAction
 from coordination.domain.task_workflow import TASK_WORKFLOW
+from coordination.domain.upward_report_workflow import UPWARD_REPORT_WORKFLOW
 from coordination.domain.workflow import Audience, Workflow
 
 
@@ -75,6 +79,17 @@ GENERATED: dict[str, Callable[[], str]] = {
     "filing-states": lambda: state_list(FILING_WORKFLOW),
     "filing-transition-table": lambda: transition_table(FILING_WORKFLOW),
     "filing-notice-table": lambda: notice_table(FILING_WORKFLOW),
+    "fund-states": lambda: state_list(FUND_WORKFLOW),
+    "fund-transition-table": lambda: transition_table(FUND_WORKFLOW),
+    "fund-notice-table": lambda: notice_table(FUND_WORKFLOW),
+    "disbursement-states": lambda: state_list(DISBURSEMENT_WORKFLOW),
+    "disbursement-transition-table": lambda: transition_table(DISBURSEMENT_WORKFLOW),
+    "upward-report-states": lambda: state_list(UPWARD_REPORT_WORKFLOW),
+    "upward-report-transition-table": lambda: transition_table(UPWARD_REPORT_WORKFLOW),
+    "upward-report-notice-table": lambda: notice_table(UPWARD_REPORT_WORKFLOW),
+    "indicator-states": lambda: state_list(INDICATOR_WORKFLOW),
+    "indicator-transition-table": lambda: transition_table(INDICATOR_WORKFLOW),
+    "indicator-notice-table": lambda: notice_table(INDICATOR_WORKFLOW),
 }
 
 

@@ -269,6 +269,10 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
             Column("yellow", "黄灯", "Yellow", INT), Column("green", "绿灯", "Green", INT),
             Column("meetings", "主持会办", "Meetings chaired", INT),
             Column("stuck", "L3以上未解决", "Stuck above L3", IDS)], rows, "调度" if zh else "Dispatch"))
+    if report.get("indicators"):  # a monthly analysis, in a district that watches indicators
+        from coordination.render.indicator_section import indicator_table
+
+        doc.tables.append(indicator_table(report["indicators"], lang))
     number_sections(doc.tables)
     if report.get("annual"):  # every blank's figure and how, after the numbered sections
         doc.tables.append(Table("年度数据（对应总结中的空白）", "Annual figures (the summary's blanks)",

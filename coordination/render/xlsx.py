@@ -19,7 +19,7 @@ from typing import Any
 
 from coordination.domain.enums import CATEGORIES, Difficulty, ProjectKind, ProjectLevel, State
 from coordination.domain.labels import label
-from coordination.domain.ledger import PROBLEMS, PROGRESS, PROJECTS, Choices, SheetSpec, ValueKind
+from coordination.domain.ledger import INDICATORS, PROBLEMS, PROGRESS, PROJECTS, Choices, SheetSpec, ValueKind
 
 # Cell formats by what a column holds. Money is always in 万元 (the header says so).
 MONEY, PERCENT, DATE, INTEGER, TEXT = "money", "percent", "date", "int", "text"
@@ -120,7 +120,7 @@ _LIST_ROWS = 500  # rows of the 单位 sheet a drop-down reaches, so units added
 GUIDE: tuple[str, ...] = (
     "coord 台账模板",
     "",
-    "本工作簿有三张数据表：项目、投资进度、问题。表名和列名请保持模板写法"
+    "本工作簿有四张数据表：项目、投资进度、问题、指标。表名和列名请保持模板写法"
     "（常见写法如“项目”“主办单位”也能识别）；",
     "不需要的列可以删除，多出的列（如 序号、备注）导入时忽略。表头只占一行，不要合并表头单元格。",
     "",
@@ -134,6 +134,8 @@ GUIDE: tuple[str, ...] = (
     "  已在 coord 中的问题：仍为“已上报”且台账填了责任单位的，导入时交办；其余不一致（状态、单位、期限等）"
     "只提示、不修改——问题的办理只在 coord 中进行。",
     "  已销号、已撤销、解释办结的旧问题不导入。",
+    "指标：每个指标每个月一行（指标代码、月份、数值），按“指标代码+月份”识别；数值与 coord 中相同的行不变，"
+    "不同的即填报（以前月份即更正），与 coord indicator record 同样校验、留痕。指标须先在 coord 中登记。",
     "",
     "单位、人员两张表列出 coord 中已登记的单位和人员，供下拉选择和查阅，导入时不读取。",
     "台账中出现的单位和人员必须先在 coord 中登记（coord unit add、coord person add）。",
@@ -151,6 +153,7 @@ class LedgerBook:
     projects: Sequence[dict[str, Any]] = ()
     progress: Sequence[dict[str, Any]] = ()
     problems: Sequence[dict[str, Any]] = ()
+    indicators: Sequence[dict[str, Any]] = ()  # months of indicators (指标)
     units: Sequence[tuple[str, str, str]] = ()  # code, name, kind
     people: Sequence[tuple[str, str, str, str]] = ()  # handle, name, unit, roles
     title: str = "coord 台账"
@@ -249,7 +252,7 @@ def _cell(value: Any) -> Any:
 
 
 def ledger_workbook(book: LedgerBook) -> Any:
-    """An openpyxl Workbook: 说明, 项目, 投资进度, 问题, and the 单位 / 人员 reference lists."""
+    """An openpyxl Workbook: 说明, 项目, 投资进度, 问题, 指标, and the 单位 / 人员 reference lists."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -263,7 +266,8 @@ def ledger_workbook(book: LedgerBook) -> Any:
         guide.cell(row=guide.max_row, column=1).alignment = wrap
     guide["A1"].font = Font(bold=True, size=14)
     print_setup(guide)
-    for spec, rows in ((PROJECTS, book.projects), (PROGRESS, book.progress), (PROBLEMS, book.problems)):
+    for spec, rows in ((PROJECTS, book.projects), (PROGRESS, book.progress), (PROBLEMS, book.problems),
+                       (INDICATORS, book.indicators)):
         _sheet(workbook, spec, rows, bool(book.units))
     _reference_sheet(workbook, UNIT_SHEET, ("单位代码", "单位名称", "类型"), book.units)
     _reference_sheet(workbook, PEOPLE_SHEET, ("账号", "姓名", "单位", "角色"), book.people)

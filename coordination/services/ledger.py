@@ -57,6 +57,7 @@ from coordination.domain.investment import (
 from coordination.domain.labels import bilingual, label
 from coordination.domain.ledger import (
     DIFFICULTY_WORDS,
+    INDICATORS,
     PROBLEMS,
     PROGRESS,
     PROJECTS,
@@ -85,6 +86,7 @@ from coordination.models import (
 from coordination.services import directory, issues, problem_changes, projects
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
+from coordination.services.ledger_indicators import export_indicator_rows, plan_indicator_rows, write_indicator_rows
 from coordination.services.writer import FactsAfter, Journal
 from coordination.uow import UnitOfWork
 
@@ -279,9 +281,9 @@ def read_workbook(path: Path, progress: Progress | None = None) -> _Book:
         book.close()
     if not found.sheets and not found.issues:
         raise InvalidInput(
-            f"{path.name} 中没有可识别的台账工作表：需要“项目”“投资进度”或“问题”表，表头用模板的列名"
+            f"{path.name} 中没有可识别的台账工作表：需要“项目”“投资进度”“问题”或“指标”表，表头用模板的列名"
             "（coord ledger template 可生成模板）",
-            f"{path.name} has no ledger sheet coord recognises (项目, 投资进度 or 问题 with the template's "
+            f"{path.name} has no ledger sheet coord recognises (项目, 投资进度, 问题 or 指标 with the template's "
             "headers; coord ledger template writes one)")
     return found
 
@@ -474,6 +476,7 @@ class ImportResult:
     unchanged_rows: int
     events: int
     warnings: list[LedgerIssue]
+    indicator_values: int = 0  # months of indicators recorded from the 指标 sheet
 
     @property
     def changed(self) -> bool:
@@ -486,7 +489,7 @@ class ImportResult:
                 "plans_changed": self.plans_changed, "progress_changed": self.progress_changed,
                 "problems_raised": self.problems_raised, "problems_assigned": self.problems_assigned,
                 "unchanged_rows": self.unchanged_rows, "events": self.events,
-                "warnings": [w.to_json() for w in self.warnings]}
+                "warnings": [w.to_json() for w in self.warnings], "indicator_values": self.indicator_values}
 
 
 @dataclass
@@ -1096,6 +1099,8 @@ def import_ledger(
             if sheet.spec is PROGRESS:
                 planner.progress(sheet)
         planner.problems([s for s in book.sheets if s.spec is PROBLEMS])
+        indicator_plan = plan_indicator_rows(session, caller, actor, [r for s in book.sheets if s.spec is INDICATORS
+                                                                      for r in s.rows], planner.issues)
         errors = [i for i in planner.issues if not i.warning]
         if errors:
             if all(i.permission for i in errors):
@@ -1107,6 +1112,7 @@ def import_ledger(
         count = 0
         if not dry_run:
             raised, assigned, count = _write(session, caller, work, progress)
+            count += write_indicator_rows(session, caller, actor, indicator_plan)
             try:
                 uow.commit()
             except IntegrityError as exc:
@@ -1114,7 +1120,8 @@ def import_ledger(
                                "the data changed during the import; nothing was applied, try again") from exc
         else:
             count = (len(work.new_projects) + len(work.project_changes) + len(work.plans) + len(work.progress)
-                     + sum(2 if n.assign else 1 for n in work.new_problems) + len(work.assignments))
+                     + sum(2 if n.assign else 1 for n in work.new_problems) + len(work.assignments)
+                     + len(indicator_plan.values))
             raised = [f"(new:{n.row.sheet}!{n.row.number})" for n in work.new_problems]
             assigned = [a.problem.id for a in work.assignments]
         return ImportResult(
@@ -1122,8 +1129,8 @@ def import_ledger(
             sheets={s.name: s.spec.key for s in book.sheets}, ignored_sheets=book.ignored, rows=book.row_count,
             projects_created=[n.code for n in work.new_projects], projects_updated=sorted(work.project_changes),
             plans_changed=len(work.plans), progress_changed=len(work.progress), problems_raised=raised,
-            problems_assigned=assigned, unchanged_rows=work.unchanged, events=count,
-            warnings=[i for i in planner.issues if i.warning],
+            problems_assigned=assigned, unchanged_rows=work.unchanged + indicator_plan.unchanged, events=count,
+            warnings=[i for i in planner.issues if i.warning], indicator_values=len(indicator_plan.values),
         )
 
 
@@ -1137,10 +1144,11 @@ class WrittenLedger:
     progress: int
     problems: int
     year: int | None
+    indicators: int = 0  # months of indicators (the 指标 sheet)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "projects": self.projects, "progress": self.progress, "problems": self.problems,
-                "year": self.year}
+                "year": self.year, "indicators": self.indicators}
 
 
 def _target(path: Path, overwrite: bool) -> None:
@@ -1227,10 +1235,12 @@ def export_ledger(
                 "level": label(Level(row.level)).split(" ")[0], "light": label(light) if light else None,
             })
         units, people = _reference_lists(session)
+        indicator_rows = export_indicator_rows(session)
     book = LedgerBook(projects=project_rows, progress=progress_rows, problems=problem_rows, units=units, people=people,
+                      indicators=indicator_rows,
                       extra_guide=("", f"导出日期 {today}；项目表的年度计划投资为 {year} 年。"))
     save_workbook(ledger_workbook(book), path)
-    return WrittenLedger(path.name, len(project_rows), len(progress_rows), len(problem_rows), year)
+    return WrittenLedger(path.name, len(project_rows), len(progress_rows), len(problem_rows), year, len(indicator_rows))
 
 
 def _wan(yuan: int | None) -> Any:

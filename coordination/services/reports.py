@@ -470,6 +470,7 @@ class Report:
     blanks: list[dict[str, Any]] = field(default_factory=list)
     missing_kinds: list[dict[str, str]] = field(default_factory=list)
     running: bool = False  # the period has not ended: computed as of `as_of`
+    indicators: list[dict[str, Any]] = field(default_factory=list)  # 指标监测 (monthly only)
 
     def to_json(self, head: int | None = None) -> dict[str, Any]:
         """The report as plain JSON values; with `head`, each problem list holds only its first items
@@ -503,6 +504,8 @@ class Report:
             data["trend"] = self.trend
             data["ranking"] = self.ranking
             data["projects"] = self.projects
+        if self.cadence is Cadence.MONTHLY:
+            data["indicators"] = self.indicators
         if self.cadence is Cadence.QUARTERLY:
             data["dispatch"] = [d.to_json(lists) for d in self.dispatch]
         if self.cadence is Cadence.ANNUAL:
@@ -778,6 +781,11 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer |
             report.trend = _trend(context, period, months=12 if cadence is Cadence.ANNUAL else 6)
             report.ranking = _ranking(section)
             report.projects = _projects(context, period)
+        if cadence is Cadence.MONTHLY:
+            from coordination.services.indicators import monthly_section
+
+            report.indicators = monthly_section(connection, month=YearMonth(period.last.year, period.last.month),
+                                                end=context.end, unit_names=context.units)
         if cadence is Cadence.QUARTERLY:
             report.dispatch = _dispatch(context, report)
         if cadence is Cadence.ANNUAL:

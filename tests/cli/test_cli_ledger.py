@@ -178,7 +178,7 @@ def test_template_needs_no_database_and_export_will_not_overwrite(cli: Cli, tmp_
     path = tmp_path / "空白台账.xlsx"
     result = cli("ledger", "template", str(path))
     assert result.exit_code == 0 and path.exists()
-    assert openpyxl.load_workbook(path).sheetnames == ["说明", "项目", "投资进度", "问题", "单位", "人员"]
+    assert openpyxl.load_workbook(path).sheetnames == ["说明", "项目", "投资进度", "问题", "指标", "单位", "人员"]
     again = cli("ledger", "template", str(path))
     assert again.exit_code == 2 and "--force" in again.stderr
     assert cli("ledger", "template", str(path), "--force").exit_code == 0

@@ -418,7 +418,7 @@ def test_a_due_date_before_the_assignment_is_refused(district: Any, template: Pa
 
 def test_the_template_offers_drop_down_lists_and_header_notes(district: Any, template: Path) -> None:
     book = openpyxl.load_workbook(template)
-    assert book.sheetnames == ["说明", "项目", "投资进度", "问题", "单位", "人员"]
+    assert book.sheetnames == ["说明", "项目", "投资进度", "问题", "指标", "单位", "人员"]
     projects = book["项目"]
     assert projects["A1"].value == "项目编号" and "唯一编号" in projects["A1"].comment.text
     lists = {str(v.sqref)[0]: v.formula1 for v in projects.data_validations.dataValidation}

@@ -24,7 +24,10 @@ from coordination.services import tasks
 
 NOW = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)  # Monday 3 June 2024, 10:00 in the district
 WALKED_KINDS = {"problem": "test_transition_table.py", "task": "test_task_transition_table.py",
-                "special_plan": "test_special_plan_transition_table.py", "filing": "test_filing_transition_table.py"}
+                "special_plan": "test_special_plan_transition_table.py", "filing": "test_filing_transition_table.py",
+                "upward_report": "test_upward_report_transition_table.py",
+                "fund": "test_fund_transition_table.py", "disbursement": "test_disbursement_transition_table.py",
+                "indicator": "test_indicator_transition_table.py"}
 
 A = TaskAction
 INPUTS: dict[TaskAction, dict[str, Any]] = {
