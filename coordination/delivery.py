@@ -86,11 +86,12 @@ def _clip(text: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
 
 
 LINK_TEXT = "查看问题"
+ITEM_LINK_TEXT = "查看详情"  # a task's, a filing's… page: not a problem
 
 
 def link_line(link: str) -> str:
-    """The last line of a message about one problem: a Markdown link to its page."""
-    return f"[{LINK_TEXT}]({link})"
+    """The last line of a message about one item: a Markdown link to its page."""
+    return f"[{LINK_TEXT if '/problems/' in link else ITEM_LINK_TEXT}]({link})"
 
 
 def _text(message: Message, *, tail: str = "", limit: int = MAX_MARKDOWN_BYTES) -> str:

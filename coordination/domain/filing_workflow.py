@@ -81,4 +81,5 @@ FILING_WORKFLOW = Workflow(
     states=FilingState,
     actions=FilingAction,
     id_prefix="B",
+    page="items/filings",
 )

@@ -98,4 +98,5 @@ SPECIAL_PLAN_WORKFLOW = Workflow(
     states=SpecialPlanState,
     actions=SpecialPlanAction,
     id_prefix="ZX",  # codes are kept as ZX-…, so a message's number says its kind
+    page="items/special-plans",
 )

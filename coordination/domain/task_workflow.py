@@ -129,6 +129,7 @@ TASK_WORKFLOW = Workflow(
     states=TaskState,
     actions=TaskAction,
     id_prefix="T",
+    page="items/tasks",  # coord web: web/items_tasks.py
 )
 
 PLAN_STREAM = "plan"  # a plan's own events (added); its tasks each have their stream

@@ -236,11 +236,11 @@ def _expire(uow: UnitOfWork, *, now: datetime) -> int:
 
 def problem_link(base_url: str | None, problem_id: str | None) -> str | None:
     """The page of the item a message concerns, under web.base_url; None without either, or when its kind
-    has no page yet (plan tasks)."""
+    has no page."""
     if not base_url or not problem_id:
         return None
-    kind = workflow_of(problem_id)
-    page = kind.page if kind is not None else "problems"  # numbers of another form: as before, a problem's
+    kind = workflow_of(problem_id)  # an indicator's code (FAI) belongs to no numbered kind: no link
+    page = kind.page if kind is not None else None
     if page is None:
         return None
     return f"{base_url}/{page}/{quote(problem_id, safe='')}"

@@ -174,3 +174,10 @@ def test_the_link_is_a_markdown_link_to_the_problems_page() -> None:
     assert delivery.link_line(link) == f"[查看问题]({link})"
     assert outbox.problem_link(None, "Q-2024-0042") is None and outbox.problem_link(BASE_URL, None) is None
     assert outbox.problem_link(BASE_URL, "Q-2024-0042") == link
+
+
+def test_a_task_or_a_filing_links_to_its_page_in_coord_web() -> None:
+    task, filing = outbox.problem_link(BASE_URL, "T-2024-0003"), outbox.problem_link(BASE_URL, "B-2024-0001")
+    assert (task, filing) == (f"{BASE_URL}/items/tasks/T-2024-0003", f"{BASE_URL}/items/filings/B-2024-0001")
+    assert outbox.problem_link(BASE_URL, "ZX-JT") == f"{BASE_URL}/items/special-plans/ZX-JT"
+    assert delivery.link_line(str(filing)) == f"[查看详情]({filing})"

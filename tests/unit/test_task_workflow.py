@@ -83,7 +83,7 @@ def test_the_kinds_are_found_by_their_numbers() -> None:
     assert workflow_of("T-2026-0001") is TASK_WORKFLOW and workflow_of("q-2026-0001") is PROBLEM_WORKFLOW
     assert workflow_of("M-2026-0001") is None
     assert TASK_WORKFLOW.finished_states == {"completed"}
-    assert TASK_WORKFLOW.page is None and PROBLEM_WORKFLOW.page == "problems"
+    assert TASK_WORKFLOW.page == "items/tasks" and PROBLEM_WORKFLOW.page == "problems"
 
 
 @pytest.mark.parametrize(
