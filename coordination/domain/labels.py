@@ -281,6 +281,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "filing_due": ("办理时限", "Due"),
     "returned_on": ("退回日期", "Returned on"),
     "stage_document": ("文件或会议", "Document or meeting"),
+    # what the other kinds call their lead unit in a timeline's notes
+    "applying_unit": ("申报单位", "Applying unit"),
+    "paying_unit": ("发放单位", "Paying unit"),
+    "reporting_unit": ("填报单位", "Reporting unit"),
+    "upward_reporting_unit": ("汇报单位", "Reporting unit"),
 }
 
 

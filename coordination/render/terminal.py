@@ -169,7 +169,11 @@ def timeline_table(events: Sequence[dict[str, Any]], lang: str, names: NameBook,
 # What a kind calls its lead unit and its due date in a timeline's notes (a task's 牵头单位 and 完成期限).
 _NOTE_WORDS: dict[str, tuple[str, str]] = {"problem": ("lead_unit", "due_date"), "task": ("task_lead_unit", "task_due"),
                                             "special_plan": ("drafting_unit", "task_due"),
-                                            "filing": ("receiving_unit", "filing_due")}
+                                            "filing": ("receiving_unit", "filing_due"),
+                                            "fund": ("applying_unit", "task_due"),
+                                            "disbursement": ("paying_unit", "task_due"),
+                                            "indicator": ("reporting_unit", "task_due"),
+                                            "upward_report": ("upward_reporting_unit", "task_due")}
 
 
 def _event_note(event: dict[str, Any], lang: str, names: NameBook, words: tuple[str, str]) -> str:

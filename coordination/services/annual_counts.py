@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from coordination.domain import annual_blanks as blanks
 from coordination.domain.annual_blanks import Counts, Number, RecordKind, YearRecords
 from coordination.domain.enums import ProjectKind, ProjectLevel, UnitKind
+from coordination.domain.indicator import ANNUAL_INDICATORS
 from coordination.domain.investment import Grouping, YearMonth, portfolio
 from coordination.domain.meetings import MeetingKind
 from coordination.domain.periods import Period
@@ -37,9 +38,7 @@ FUND: Table = SQLModel.metadata.tables["fund"]
 DISBURSEMENT: Table = SQLModel.metadata.tables["disbursement"]
 INDICATOR_VALUE: Table = SQLModel.metadata.tables["indicator_value"]
 UPWARD_REPORT: Table = SQLModel.metadata.tables["upward_report"]
-# The indicators the annual summary quotes (固定资产投资增速, 规上服务业营业收入增速), by code.
-FIXED_ASSET_CODE = "FAI"
-ANNUAL_INDICATORS = {FIXED_ASSET_CODE: "fixed_asset_investment_growth", "SRV": "services_revenue_growth"}
+FIXED_ASSET_CODE = next(code for code, key in ANNUAL_INDICATORS.items() if key == "fixed_asset_investment_growth")
 
 
 def fill_annual(context: _Context, report: Report, period: Period) -> None:
@@ -299,7 +298,7 @@ def _disbursement_counts(context: _Context, report: Report, period: Period) -> C
 def _indicator_counts(context: _Context, report: Report, period: Period) -> Counts | None:
     """指标监测: the months the year's cumulative figures span (from the first month any of the two summary
     indicators has a figure to the latest month of 固定资产投资), and each one's figure in its latest month.
-    The codes are `indicator.ANNUAL_INDICATORS` (FAI, SRV). District statistics: every reader sees them.
+    The codes are `domain.indicator.ANNUAL_INDICATORS` (FAI, SRV). District statistics: every reader sees them.
     A summary indicator without a figure this year is left out, and its blank says so."""
     v = INDICATOR_VALUE.c
     year = period.last.year
