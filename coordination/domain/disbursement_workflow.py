@@ -70,4 +70,5 @@ DISBURSEMENT_WORKFLOW = Workflow(
     states=DisbursementState,
     actions=DisbursementAction,
     id_prefix="FF",
+    page="items/disbursements",
 )

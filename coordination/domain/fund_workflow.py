@@ -128,4 +128,5 @@ FUND_WORKFLOW = Workflow(
     states=FundState,
     actions=FundAction,
     id_prefix="ZJ",  # codes are kept as ZJ-…, so a message's number says its kind
+    page="items/funds",
 )

@@ -93,4 +93,5 @@ INDICATOR_WORKFLOW = Workflow(
     states=IndicatorState,
     actions=IndicatorAction,
     id_prefix="ZB",  # codes are the district's own (FAI, SRV), kept as given
+    page="items/indicators",  # outbox links find a kind by its number (workflow_of): codes like FAI get none
 )

@@ -75,4 +75,5 @@ UPWARD_REPORT_WORKFLOW = Workflow(
     states=UpwardReportState,
     actions=UpwardReportAction,
     id_prefix="HB",
+    page="items/upward-reports",
 )

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from coordination.domain.enums import Light
 from coordination.domain.workdays import ChosenDate
@@ -27,7 +27,9 @@ PAGE_LIMIT = 50
 MAX_LIMIT = 500
 
 Slug = Annotated[str, Path(description="事项类别 / kind: " + " | ".join(ITEM_KINDS))]
-ItemId = Annotated[str, Path(description="编号，如 T-2024-0001、ZX-JT、B-2024-0001 / number or code")]
+ItemId = Annotated[str, Path(description="编号或代码，如 T-2024-0001、ZX-JT、B-2024-0001、ZJ-2024-01、FF-2024-0001、"
+                                        "FAI、HB-2024-0001 / number or code")]
+FIGURE_MAX = 40  # an indicator's figure as typed ("-2.25"); the domain judges it
 
 
 def etag(version: int) -> str:
@@ -81,6 +83,23 @@ class ItemActionBody(BaseModel):
     due_date: date | None = Field(default=None, description="任务 adjust：新的完成期限 / new due date")
     co_units: list[str] | None = Field(default=None, max_length=50,
                                        description="任务 adjust：配合单位（[] 为清空） / co-units ([]: none)")
+    amount: StrictInt | Annotated[StrictStr, Field(max_length=FIGURE_MAX)] | None = Field(
+        default=None, description="资金 grant：下达金额，整数为元，或写 3000万、1.2亿 / amount granted: whole yuan, "
+                                  "or text such as 3000万")
+    result: str | None = Field(default=None, max_length=TEXT_MAX, description="资金 evaluate：绩效评估结论 / "
+                                                                              "the evaluation's conclusion")
+    month: str | None = Field(default=None, max_length=20, description="指标 record：月份，如 2024-10 / month")
+    value: Annotated[StrictStr, Field(max_length=FIGURE_MAX)] | StrictInt | StrictFloat | None = Field(
+        default=None, description="指标 record：数值，如 7.9 / the month's figure")
+    target: Annotated[StrictStr, Field(max_length=FIGURE_MAX)] | StrictInt | StrictFloat | None = Field(
+        default=None, description="指标 retarget：新的目标值 / new target")
+    tolerance: Annotated[StrictStr, Field(max_length=FIGURE_MAX)] | StrictInt | StrictFloat | None = Field(
+        default=None, description="指标 retarget：新的容差 / new tolerance")
+
+
+def _text(sent: str | int | float | None) -> str | None:
+    """A number sent as JSON, as its text (a float's shortest round-trip form: 7.9, not 7.900000000000000355)."""
+    return None if sent is None else str(sent)
 
 
 @router.post(
@@ -110,7 +129,9 @@ def take_item_action(
     given = kind.accepted(chosen, ItemInput(
         reason=sent.reason, document=sent.document, on=sent.on, title=sent.title, detail=sent.detail,
         due_date=sent.due_date,
-        co_units=tuple(c.strip() for c in sent.co_units if c.strip()) if sent.co_units is not None else None))
+        co_units=tuple(c.strip() for c in sent.co_units if c.strip()) if sent.co_units is not None else None,
+        amount=_text(sent.amount), result=sent.result, month=sent.month, value=_text(sent.value),
+        target=_text(sent.target), tolerance=_text(sent.tolerance)))
     answer = kind.act(identity, item_id, chosen, given, expected)
     # A due date on a day off is saved as given, and said so (as for a problem's).
     day_off = (non_working_day_of(identity.reader(), given.due_date, ChosenDate.DUE)

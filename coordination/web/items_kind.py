@@ -1,14 +1,15 @@
 """What the item pages and the item API know of one kind of tracked work: an adapter over its service.
 
-A kind (plan tasks, special plans, filings, …) joins coord web with one `ItemKind` in web/items.py: its
-workflow, its URL slug, three calls into its service (list, show, act) and the fields its actions take.
-Which fields an action's form shows comes from the transition table (`Rule.needs_reason`) plus the
-kind's own extras (a stage's day, a task's new due date); the service still judges every value.
+A kind (plan tasks, special plans, filings, fund applications, …) joins coord web with one `ItemKind` in
+web/items.py: its workflow, its URL slug, three calls into its service (list, show, act) and the fields its
+actions take. Which fields an action's form shows comes from the transition table (`Rule.needs_reason`)
+plus the kind's own extras (a stage's day, a task's new due date, a grant's amount); the service still
+judges every value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
@@ -32,6 +33,8 @@ class FieldKind(StrEnum):
     LONG_TEXT = "long_text"
     DATE = "date"
     UNITS = "units"  # a set of unit codes (checkboxes on the page, a list in JSON)
+    AMOUNT = "amount"  # money as typed: 元, or 万/亿 written out (3000万, 1.2亿)
+    MONTH = "month"  # YYYY-MM
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ class ItemInput:
     detail: str | None = None
     due_date: date | None = None
     co_units: tuple[str, ...] | None = None  # None: unchanged; (): none
+    amount: str | None = None  # a fund grant's amount as typed (the adapter reads it as whole 元)
+    result: str | None = None  # a fund evaluation's conclusion
+    month: str | None = None  # an indicator's month
+    value: str | None = None  # its figure, exact as typed
+    target: str | None = None  # an indicator's new target …
+    tolerance: str | None = None  # … and tolerance
 
     def given(self) -> set[str]:
         return {f.name for f in fields(self) if getattr(self, f.name) is not None}
@@ -97,7 +106,19 @@ class Fact:
 
     label: tuple[str, str]
     key: str
-    show: str = "text"  # text | long | unit | units | person | day | yes_no | days_left
+    # text | long | unit | units | person | project | day | yes_no | days_left | wan (元 shown in 万元) |
+    # label (`enum`'s label) | figure (with the record's measure) | light
+    show: str = "text"
+    enum: type[StrEnum] | None = None
+
+
+@dataclass(frozen=True)
+class ItemTable:
+    """A list the record holds, shown as a table on the item's page (an indicator's months)."""
+
+    label: tuple[str, str]
+    key: str
+    columns: tuple[Fact, ...]
 
 
 def fact(word_key: str, key: str, show: str = "text") -> Fact:
@@ -109,6 +130,8 @@ Lister = Callable[[Identity, ItemFilter], list[dict[str, Any]]]
 Shower = Callable[[Identity, str], Shown]
 Doer = Callable[[Identity, str, StrEnum, ItemInput, int | None], dict[str, Any]]
 Offerer = Callable[[Actor, dict[str, Any]], list[StrEnum]]
+# Whether an item waits for this person in 我的待办, from what they are offered on it and today.
+Waiting = Callable[[Actor, Sequence[StrEnum], dict[str, Any], date], bool]
 
 # The reason a transition-table rule asks for, and the note an action without one may still carry.
 REASON = FormField("reason", FieldKind.LONG_TEXT, "说明理由", "Reason", required=True)
@@ -136,8 +159,13 @@ class ItemKind:
     note: FormField | None = NOTE  # None: the kind's actions take no note beyond a required reason
     extra: Mapping[str, tuple[FormField, ...]] = field(default_factory=dict)  # action -> further fields
     reason_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # action -> its reason's label
-    event_keys: tuple[tuple[str, str], ...] = ()  # changes a timeline names: (change key, labels word)
+    event_keys: tuple[Fact, ...] = ()  # what a timeline names of an event: its changes' keys (or its own)
     offered: Offerer | None = None  # what one may do to an item read; None: the generic authority's answer
+    row_facts: tuple[Fact, ...] = ()  # shown in a list's row beside the state and the unit
+    tables: tuple[ItemTable, ...] = ()
+    waiting: Waiting | None = None  # None: it waits when an action that moves it is offered
+    open_word: tuple[str, str] = ("在办", "In hand")  # what the kind calls its open items
+    hint: tuple[str, str] | None = None  # the index card's line for a kind without lights
 
     @property
     def creating(self) -> StrEnum:
@@ -201,6 +229,13 @@ class ItemKind:
         facts = ItemFacts(self.item_id(record), self.workflow.states(record["state"]), record.get("lead_unit"))
         return available(self.workflow, actor, facts, creating=self.creating)
 
+    def waits_for(self, actor: Actor, record: dict[str, Any], today: date) -> bool:
+        """Whether the item belongs in `actor`'s 我的待办 now."""
+        offered = self.offers(actor, record)
+        if self.waiting is not None:
+            return self.waiting(actor, offered, record, today)
+        return any(self.workflow.transitions[action].changes_state for action in offered)
+
 
 def require_seen(kind: ItemKind, viewer_sees: bool, text: str) -> None:
     """An item outside one's sight does not exist for them: 404, never 403."""
@@ -233,3 +268,16 @@ def seen_only(identity: Identity, rows: list[dict[str, Any]]) -> list[dict[str, 
 def no_lights(kind_zh: str, kind_en: str, light: Light | None) -> None:
     if light is not None:
         raise InvalidInput(f"{kind_zh}不亮灯，不能按亮灯筛选", f"{kind_en} have no lights to filter by")
+
+
+def never_waits(_actor: Actor, _offered: Sequence[StrEnum], _record: dict[str, Any], _today: date) -> bool:
+    """A ledger's records (payments made, reports given) ask nobody to act: none waits in 我的待办."""
+    return False
+
+
+def in_memory(rows: list[dict[str, Any]], chosen: ItemFilter, open_states: frozenset[str]) -> list[dict[str, Any]]:
+    """The filter applied to rows a service lists without it (its state, lead unit, open only)."""
+    return [row for row in rows
+            if (chosen.state is None or row["state"] == chosen.state.value)
+            and (chosen.unit is None or row.get("lead_unit") == chosen.unit)
+            and (not chosen.open_only or row["state"] in open_states)]

@@ -17,56 +17,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from coordination.domain.enums import Light
 from coordination.domain.errors import Conflict, CoordError, InvalidInput, StaleVersion
-from coordination.domain.labels import label
 from coordination.domain.parsing import parse_day
-from coordination.domain.sweep import SweepAction
 from coordination.domain.workdays import ChosenDate
 from coordination.services.calendar import non_working_day_of
 from coordination.web.app import status_of
 from coordination.web.auth import Identity, check_csrf, lang_of, page_identity
 from coordination.web.items import ITEM_KINDS, kind_of
 from coordination.web.items_kind import TEXT_MAX, FieldKind, ItemFilter, ItemInput, ItemKind
-from coordination.web.pages_common import Pager, Words, choice, page, page_number
+from coordination.web.items_words import KindWords
+from coordination.web.pages_common import Pager, choice, page, page_number
 
 router = APIRouter(include_in_schema=False)
 
 LIST_PAGE_SIZE = 30
 OPEN = "open"  # the state filter's "still in hand" choice
-
-
-class KindWords:
-    """A kind's own labels (its states and actions) in the page's language."""
-
-    def __init__(self, kind: ItemKind, lang: str) -> None:
-        self.kind = kind
-        self.lang = lang
-
-    def state(self, value: str) -> str:
-        return label(self.kind.workflow.states(value), self.lang)
-
-    def action(self, value: str | StrEnum) -> str:
-        for kind in (self.kind.workflow.actions, SweepAction):
-            try:
-                return label(kind(str(value)), self.lang)
-            except ValueError:
-                continue
-        return str(value)
-
-    def state_options(self) -> list[tuple[str, str]]:
-        return [(s.value, label(s, self.lang)) for s in self.kind.workflow.states]
-
-    def event_facts(self, payload: dict[str, Any], w: Words) -> list[str]:
-        """What an event changed that its kind names in a timeline (a new due date, co-units, a stage's day)."""
-        changes = payload.get("changes", {})
-        colon = w.t("：", ": ")
-        facts = []
-        for key, word_key in self.kind.event_keys:
-            value = changes.get(key)
-            if not value:
-                continue
-            shown = w.t("、", ", ").join(w.unit(c) for c in value) if isinstance(value, list) else str(value)
-            facts.append(f"{w.word(word_key)}{colon}{shown}")
-        return facts
 
 
 @dataclass(frozen=True)
@@ -95,6 +59,8 @@ def item_list(request: Request, slug: str, identity: Annotated[Identity, Depends
               state: str = "", unit: str = "", light: str = "") -> HTMLResponse:
     """One kind's list with its filters and paging: only the items this person sees."""
     kind = kind_of(slug)
+    if state == OPEN and len(kind.workflow.open_states) == 1:
+        state = next(iter(kind.workflow.open_states))  # "in hand" is that one state (a ledger's 已登记)
     number = page_number(request.query_params.get("page"))
     filters = ItemFilter(state=None if state in ("", OPEN) else kind.state(state), open_only=state == OPEN,
                          unit=unit.strip() or None,
@@ -179,13 +145,20 @@ def take_item_action(
     due_date: Annotated[str, Form(max_length=20)] = "",
     co_units: Annotated[list[str] | None, Form()] = None,
     co_units_shown: Annotated[str, Form(max_length=1)] = "",
+    amount: Annotated[str, Form(max_length=40)] = "",
+    result: Annotated[str, Form(max_length=TEXT_MAX)] = "",
+    month: Annotated[str, Form(max_length=20)] = "",
+    value: Annotated[str, Form(max_length=40)] = "",
+    target: Annotated[str, Form(max_length=40)] = "",
+    tolerance: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """One action of the kind's transition table; Post/Redirect/Get, or the page again with why not."""
     check_csrf(request, identity, csrf_token)
     kind = kind_of(slug)
     action = kind.action(action_name)
     typed = {"reason": reason, "document": document, "on": on, "title": title, "detail": detail,
-             "due_date": due_date}
+             "due_date": due_date, "amount": amount, "result": result, "month": month, "value": value,
+             "target": target, "tolerance": tolerance}
     entered: dict[str, Any] = {**typed, "co_units": co_units or []}
     try:
         if not version.strip().isdigit():

@@ -9,8 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from coordination.domain.hygiene import DOCUMENT_MAX
 from coordination.domain.labels import bilingual, word
-from coordination.domain.special_plan import DOCUMENT_MAX
 from coordination.domain.special_plan_workflow import (
     SPECIAL_PLAN_WORKFLOW,
     SpecialPlanAction,
@@ -83,5 +83,5 @@ SPECIAL_PLANS = ItemKind(
     reason_labels={SpecialPlanAction.REVIEW.value: ("专家评审意见或会议", "Review opinion or meeting"),
                    SpecialPlanAction.DELIBERATE.value: ("常务会议（届次）", "Executive meeting (session)"),
                    SpecialPlanAction.ISSUE.value: ("印发文号", "Issuing document number")},
-    event_keys=(("reviewed_on", "stage_on"), ("deliberated_on", "stage_on"), ("issued_on", "stage_on")),
+    event_keys=tuple(fact("stage_on", day) for _state, day, _document in _STAGES),
 )

@@ -7,9 +7,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from coordination.domain.hygiene import TITLE_MAX
 from coordination.domain.labels import word
 from coordination.domain.problem import Actor
-from coordination.domain.task import TITLE_MAX, TaskFacts, TaskInput, available_task_actions
+from coordination.domain.task import TaskFacts, TaskInput, available_task_actions
 from coordination.domain.task_workflow import TASK_WORKFLOW, TaskAction, TaskState
 from coordination.services import tasks
 from coordination.web.auth import Identity
@@ -70,5 +71,5 @@ TASKS = ItemKind(
     reason_labels={TaskAction.PROGRESS.value: ("进展情况", "Progress"),
                    TaskAction.RESOLVE.value: ("完成情况", "What was done"),
                    TaskAction.ADJUST.value: ("调整理由", "Why it is adjusted")},
-    event_keys=(("title", "task_title"), ("co_units", "co_units"), ("due_date", "task_due")),
+    event_keys=(fact("task_title", "title"), fact("co_units", "co_units", "units"), fact("task_due", "due_date")),
 )
