@@ -9,6 +9,7 @@ import typer
 
 from coordination.cli.context import JsonOption, state
 from coordination.domain.fund import amount_from_text
+from coordination.domain.hygiene import AMOUNT_CEILING
 from coordination.domain.parsing import DATE_FORMS, parse_day, parse_year
 from coordination.render import funds as screens
 
@@ -26,7 +27,8 @@ def disburse(
     """登记一笔引导资金发放 / record a guidance-fund payment."""
     from coordination.services import disbursements
 
-    yuan = amount_from_text(amount, what_zh="发放金额")  # before anything is read or written
+    # Before anything is read or written; the service holds it to the setting amounts.max_yuan.
+    yuan = amount_from_text(amount, what_zh="发放金额", cap=AMOUNT_CEILING)
     app_state = state(ctx)
     day = parse_day(paid_on, today=app_state.today(), option="--date")
     view = disbursements.add_disbursement(app_state.uow(), caller=app_state.caller(), enterprise=enterprise,

@@ -12,6 +12,7 @@ from coordination.cli import disbursement
 from coordination.cli.context import AppState, JsonOption, state
 from coordination.domain.fund import StageInput, amount_from_text
 from coordination.domain.fund_workflow import FUND_WORKFLOW, FundAction, FundSource, FundState, FundType
+from coordination.domain.hygiene import AMOUNT_CEILING
 from coordination.domain.labels import label
 from coordination.domain.parsing import (
     DATE_FORMS,
@@ -105,7 +106,8 @@ def grant(
     as_json: bool = JsonOption,
 ) -> None:
     """计划下达（下达金额与文件） / record the grant, with its amount and document."""
-    yuan = amount_from_text(amount, what_zh="下达金额")  # before anything is read or written
+    # Before anything is read or written; the service holds it to the setting amounts.max_yuan.
+    yuan = amount_from_text(amount, what_zh="下达金额", cap=AMOUNT_CEILING)
     _stage(ctx, FundAction.GRANT, code, on, version, as_json,
            StageInput(amount_yuan=yuan, document=document, reason=note))
 

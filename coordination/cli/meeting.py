@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from coordination.cli.context import AppState, JsonOption, StrictOption, fail, state
+from coordination.domain.hygiene import check_year
 from coordination.domain.meetings import (
     DecisionInput,
     MeetingKind,
@@ -161,7 +162,8 @@ def list_(
     app_state = state(ctx)
     views = meetings.list_meetings(app_state.reader(), today=app_state.today(),
                                    kind=parse_meeting_kind(kind) if kind else None,
-                                   state=parse_meeting_state(state_) if state_ else None, year=year)
+                                   state=parse_meeting_state(state_) if state_ else None,
+                                   year=None if year is None else check_year(year, option="--year"))
     rows = [v.to_json() for v in views]
     if as_json:
         app_state.emit_json(rows)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.hygiene import clean_reason
 from coordination.domain.labels import bilingual
 from coordination.domain.problem import Actor
 from coordination.domain.transitions import Scope
@@ -71,7 +72,7 @@ def available(workflow: Workflow, actor: Actor, item: ItemFacts, *, creating: St
 
 def required_reason(workflow: Workflow, action: StrEnum, reason: str | None, option: str = "--reason") -> str | None:
     """The cleaned reason, refused when the action's rule needs one and none is given."""
-    cleaned = (reason or "").strip() or None
+    cleaned = clean_reason(reason, option)
     if workflow.transitions[action].needs_reason and cleaned is None:
         action_zh, action_en = bilingual(action)
         raise InvalidInput(f"“{action_zh}”需要填写理由（{option}）", f"{action_en} needs a reason ({option})")

@@ -16,9 +16,10 @@ from coordination.domain.disbursement_workflow import (
     DisbursementState,
 )
 from coordination.domain.errors import InvalidInput
-from coordination.domain.fund import whole_yuan
+from coordination.domain.fund import MAX_YUAN, whole_yuan
+from coordination.domain.hygiene import NAME_MAX, required_text
 
-ENTERPRISE_MAX = 200
+ENTERPRISE_MAX = NAME_MAX
 EARLIEST = date(2000, 1, 1)  # no payment reaches back further than the district's own records
 
 
@@ -34,17 +35,14 @@ def check_paid_on(day: date, today: date) -> date:
 
 
 def new_disbursement(*, enterprise: str, amount_yuan: int, paid_on: date, lead_unit: str, recorded_by: str,
-                     today: date) -> dict[str, Any]:
-    """The fields of a payment just recorded (its number is taken by the service, after every check)."""
-    name = enterprise.strip()
-    if not name:
-        raise InvalidInput("企业名称不能为空（--enterprise）", "--enterprise must not be empty")
-    if len(name) > ENTERPRISE_MAX:
-        raise InvalidInput(f"企业名称不能超过 {ENTERPRISE_MAX} 字（--enterprise）",
-                           f"--enterprise must be at most {ENTERPRISE_MAX} characters")
+                     today: date, cap: int = MAX_YUAN) -> dict[str, Any]:
+    """The fields of a payment just recorded (its number is taken by the service, after every check);
+    `cap`: the setting amounts.max_yuan."""
+    name = required_text(enterprise, field_zh="企业名称", field_en="the enterprise", option="--enterprise",
+                         max_len=ENTERPRISE_MAX)
     return {
         "enterprise": name,
-        "amount_yuan": whole_yuan(amount_yuan, what_zh="发放金额"),
+        "amount_yuan": whole_yuan(amount_yuan, what_zh="发放金额", cap=cap),
         "paid_on": check_paid_on(paid_on, today),
         "state": DisbursementState.RECORDED,
         "lead_unit": lead_unit,

@@ -12,10 +12,9 @@ from typing import Any
 
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import FILING_TRANSITIONS, FilingAction, FilingState
+from coordination.domain.hygiene import NAME_MAX, clean_reason, required_text
 from coordination.domain.labels import bilingual
 from coordination.domain.workdays import WorkCalendar
-
-NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,8 @@ class FilingFacts:
     due_date: date | None = None
 
 
-def _name(text: str, what_zh: str, option: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput(f"{what_zh}不能为空（{option}）", f"{option} must not be empty")
-    if len(cleaned) > NAME_MAX:
-        raise InvalidInput(f"{what_zh}不能超过 {NAME_MAX} 字", f"{option} must be at most {NAME_MAX} characters")
-    return cleaned
+def _name(text: str, what_zh: str, what_en: str, option: str) -> str:
+    return required_text(text, field_zh=what_zh, field_en=what_en, option=option, max_len=NAME_MAX)
 
 
 def new_filing(*, project_name: str, enterprise: str, lead_unit: str, received_by: str, today: date,
@@ -42,8 +36,8 @@ def new_filing(*, project_name: str, enterprise: str, lead_unit: str, received_b
     """The fields of a filing just received: due `limit_days` working days after today."""
     due = calendar.add_working_days(today, limit_days)
     return {
-        "project_name": _name(project_name, "项目名称", "--project-name"),
-        "enterprise": _name(enterprise, "企业名称", "--enterprise"),
+        "project_name": _name(project_name, "项目名称", "the project name", "--project-name"),
+        "enterprise": _name(enterprise, "企业名称", "the enterprise", "--enterprise"),
         "state": FilingState.RECEIVED,
         "lead_unit": lead_unit,
         "received_by": received_by,
@@ -59,7 +53,7 @@ def new_filing(*, project_name: str, enterprise: str, lead_unit: str, received_b
 def filing_changes(action: FilingAction, filing: FilingFacts, *, reason: str | None, today: date) -> dict[str, Any]:
     """The fields `action` changes: the state, the day, and whether a completion kept the time limit."""
     rule = FILING_TRANSITIONS[action]
-    if rule.needs_reason and not (reason and reason.strip()):
+    if clean_reason(reason) is None and rule.needs_reason:
         action_zh, action_en = bilingual(action)
         raise InvalidInput(f"“{action_zh}”需要填写理由（--reason）", f"{action_en} needs a reason (--reason)")
     assert rule.target is not None

@@ -23,15 +23,25 @@ from coordination.domain.fund_workflow import (
     FundState,
     FundType,
 )
+from coordination.domain.hygiene import (
+    DEFAULT_MAX_YUAN,
+    DOCUMENT_MAX,
+    NAME_MAX,
+    check_amount,
+    check_day,
+    clean_reason,
+    optional_text,
+    required_text,
+)
 from coordination.domain.investment import MoneyUnit, amount_text, parse_money
 from coordination.domain.labels import bilingual
 
 CODE_PREFIX = "ZJ-"
 CODE_MAX = 20  # a notice names its item in 20 characters (outbox.problem_id), as Q-2026-0001 does
-NAME_MAX = 200
-TEXT_MAX = 200  # a grant's document, an evaluation's conclusion
-# 10 万亿元: beyond any grant or payment a district records, and sums of them stay far inside BIGINT.
-MAX_YUAN = 10**13
+TEXT_MAX = DOCUMENT_MAX  # a grant's document, an evaluation's conclusion
+# 10 万亿元: beyond any grant or payment a district records, and sums of them stay far inside BIGINT
+# (the default of the setting amounts.max_yuan, which the services pass as `cap`).
+MAX_YUAN = DEFAULT_MAX_YUAN
 _CODE = re.compile(r"^ZJ-[A-Z0-9][A-Z0-9_.\-]*$")
 
 # Where each stage's day is kept.
@@ -81,22 +91,19 @@ def fund_code(text: str) -> str:
     return code
 
 
-def whole_yuan(amount: int, *, what_zh: str = "金额", option: str = "--amount") -> int:
-    """An amount in whole 元: more than nothing, and at most MAX_YUAN."""
+def whole_yuan(amount: int, *, what_zh: str = "金额", option: str = "--amount", cap: int = MAX_YUAN) -> int:
+    """An amount in whole 元: more than nothing, and at most `cap` (the setting amounts.max_yuan)."""
     if amount <= 0:
         raise InvalidInput(f"{what_zh}须大于 0（{option}）", f"{option} must be more than 0")
-    if amount > MAX_YUAN:
-        raise InvalidInput(f"{what_zh} {amount} 元超过上限 {MAX_YUAN} 元（10 万亿元），请核对单位（{option}）",
-                           f"{option}: {amount} yuan is above the limit of {MAX_YUAN} yuan; check the unit")
-    return amount
+    return check_amount(amount, cap=cap, field_zh=what_zh, option=option)
 
 
-def amount_from_text(text: str, *, what_zh: str = "金额", option: str = "--amount") -> int:
+def amount_from_text(text: str, *, what_zh: str = "金额", option: str = "--amount", cap: int = MAX_YUAN) -> int:
     """Whole 元 from what a person typed: 元 unless the text names 万 or 亿 (3000万, 1.2亿)."""
     yuan = parse_money(text, MoneyUnit.YUAN)
     if yuan is None:
         raise InvalidInput(f"请填写{what_zh}（{option}）", f"give the amount ({option})")
-    return whole_yuan(yuan, what_zh=what_zh, option=option)
+    return whole_yuan(yuan, what_zh=what_zh, option=option, cap=cap)
 
 
 def wan_text(yuan: int | None) -> str:
@@ -104,24 +111,20 @@ def wan_text(yuan: int | None) -> str:
     return amount_text(yuan, MoneyUnit.WAN) or "—"
 
 
+_TEXT_EN = {"--document": "the granting document", "--result": "the evaluation"}
+
+
 def _text(text: str | None, what_zh: str, option: str, *, required: bool) -> str | None:
-    cleaned = (text or "").strip()
-    if required and not cleaned:
-        raise InvalidInput(f"{what_zh}不能为空（{option}）", f"{option} must not be empty")
-    if len(cleaned) > TEXT_MAX:
-        raise InvalidInput(f"{what_zh}不能超过 {TEXT_MAX} 字（{option}）",
-                           f"{option} must be at most {TEXT_MAX} characters")
-    return cleaned or None
+    if required:
+        return required_text(text, field_zh=what_zh, field_en=_TEXT_EN[option], option=option, max_len=TEXT_MAX)
+    return optional_text(text, field_zh=what_zh, field_en=_TEXT_EN[option], option=option, max_len=TEXT_MAX)
 
 
 def new_fund(*, code: str, name: str, source: FundSource, fund_type: FundType, project: str | None,
              lead_unit: str, added_by: str, today: date) -> dict[str, Any]:
     """The fields of an application just put in the reserve (谋划储备)."""
-    cleaned = name.strip()
-    if not cleaned:
-        raise InvalidInput("资金争取项目名称不能为空", "the fund application's name must not be empty")
-    if len(cleaned) > NAME_MAX:
-        raise InvalidInput(f"资金争取项目名称不能超过 {NAME_MAX} 字", f"the name must be at most {NAME_MAX} characters")
+    cleaned = required_text(name, field_zh="资金争取项目名称", field_en="the fund application's name", option=None,
+                            max_len=NAME_MAX)
     return {
         "code": code, "name": cleaned, "source": source, "fund_type": fund_type, "project": project,
         "state": FundState.RESERVE, "lead_unit": lead_unit, "added_by": added_by, "added_on": today,
@@ -139,7 +142,7 @@ def _only_for(action: FundAction, given: object, owner: FundAction, option: str)
 def stage_day(action: FundAction, fund: FundFacts, on: date | None, today: date) -> date:
     """The stage's day: today unless named; never in the future, never before the stage it follows."""
     action_zh, _ = bilingual(action)
-    day = on or today
+    day = check_day(on or today, option="--on")
     if day > today:
         raise InvalidInput(f"{action_zh}日期 {day} 不能晚于今天 {today}（--on）",
                            f"the date {day} cannot be after today {today} (--on)")
@@ -149,7 +152,8 @@ def stage_day(action: FundAction, fund: FundFacts, on: date | None, today: date)
     return day
 
 
-def stage_changes(action: FundAction, fund: FundFacts, inputs: StageInput, *, today: date) -> dict[str, Any]:
+def stage_changes(action: FundAction, fund: FundFacts, inputs: StageInput, *, today: date,
+                  cap: int = MAX_YUAN) -> dict[str, Any]:
     """The fields a stage changes: the state, its day, and a grant's amount and document or an evaluation."""
     if action is FundAction.ADD:
         raise InvalidInput("资金争取项目入库请用 coord fund add", "add a fund application with coord fund add")
@@ -161,7 +165,7 @@ def stage_changes(action: FundAction, fund: FundFacts, inputs: StageInput, *, to
     if action is FundAction.GRANT:
         if inputs.amount_yuan is None:
             raise InvalidInput("“计划下达”需要填写下达金额（--amount）", "a grant needs the amount granted (--amount)")
-        changes["granted_yuan"] = whole_yuan(inputs.amount_yuan, what_zh="下达金额")
+        changes["granted_yuan"] = whole_yuan(inputs.amount_yuan, what_zh="下达金额", cap=cap)
         changes["grant_document"] = _text(inputs.document, "下达文件", "--document", required=False)
     elif action is FundAction.EVALUATE:
         changes["evaluation"] = _text(inputs.evaluation, "绩效评估结论", "--result", required=True)
@@ -172,9 +176,9 @@ def stage_changes(action: FundAction, fund: FundFacts, inputs: StageInput, *, to
 
 def event_reason(action: FundAction, inputs: StageInput) -> str | None:
     """What the stage's event says: the person's reason or note, else a grant's document or the evaluation."""
-    cleaned = (inputs.reason or "").strip() or None
+    cleaned = clean_reason(inputs.reason)
     if cleaned is None and action is FundAction.GRANT:
-        return (inputs.document or "").strip() or None
+        return _text(inputs.document, "下达文件", "--document", required=False)
     if cleaned is None and action is FundAction.EVALUATE:
-        return (inputs.evaluation or "").strip() or None
+        return _text(inputs.evaluation, "绩效评估结论", "--result", required=False)
     return cleaned

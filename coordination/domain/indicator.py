@@ -15,6 +15,7 @@ from typing import Any
 
 from coordination.domain.enums import Light
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import MEASURE_MAX, NAME_MAX, required_text
 from coordination.domain.indicator_workflow import IndicatorState
 from coordination.domain.investment import YearMonth, clean_text
 from coordination.domain.kinds import workflow_of
@@ -26,8 +27,6 @@ from coordination.domain.kinds import workflow_of
 ANNUAL_INDICATORS: dict[str, str] = {"FAI": "fixed_asset_investment_growth", "SRV": "services_revenue_growth"}
 
 CODE_MAX = 20
-NAME_MAX = 200
-MEASURE_MAX = 20
 PLACES_MAX = 4  # decimals a figure may have
 FIGURE_LIMIT = Decimal(10) ** 12  # no district figure comes near: a bigger one is a typing slip
 DEFAULT_TOLERANCE = "1"
@@ -120,12 +119,7 @@ def current_light(facts: IndicatorFacts) -> Light | None:
 
 
 def _text(value: str, what_zh: str, what_en: str, most: int) -> str:
-    cleaned = value.strip()
-    if not cleaned:
-        raise InvalidInput(f"{what_zh}不能为空", f"the {what_en} must not be empty")
-    if len(cleaned) > most:
-        raise InvalidInput(f"{what_zh}不能超过 {most} 字", f"the {what_en} must be at most {most} characters")
-    return cleaned
+    return required_text(value, field_zh=what_zh, field_en=f"the {what_en}", option=None, max_len=most)
 
 
 def new_indicator(*, code: str, name: str, measure: str, target: str, tolerance: str | None, higher_is_better: bool,

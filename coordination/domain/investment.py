@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from coordination.domain.enums import Light, ProjectKind, ProjectLevel
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import AMOUNT_CEILING, FIRST_DAY, LAST_DAY
 
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000
@@ -88,6 +89,11 @@ def parse_money(value: object, unit: MoneyUnit = MoneyUnit.WAN) -> int | None:
         raise InvalidInput(f"无法识别的金额“{value}”", f"not an amount: '{value}'")
     if number < 0:
         raise InvalidInput(f"金额不能为负数：{clean_text(value)}", f"an amount cannot be negative: {value}")
+    if number > Decimal(AMOUNT_CEILING) / unit.yuan:  # 1e30 is a number, not an amount: refused before it overflows
+        shown = clean_text(value)
+        shown = shown if len(shown) <= 30 else shown[:30] + "…"
+        raise InvalidInput(f"金额“{shown}”过大（超过 {AMOUNT_CEILING} 元），请核对单位",
+                           f"the amount '{shown}' is too large (above {AMOUNT_CEILING} yuan); check the unit")
     return int((number * unit.yuan).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -106,7 +112,7 @@ def amount_decimal(yuan: int, unit: MoneyUnit = MoneyUnit.WAN) -> Decimal:
 # ---- dates and months ----------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 once Excel's phantom 1900-02-29 is skipped
-_PLAUSIBLE = (date(1950, 1, 1), date(2100, 12, 31))
+_PLAUSIBLE = (FIRST_DAY, LAST_DAY)
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 
@@ -119,7 +125,10 @@ def _plausible(day: date, raw: object) -> date:
 
 def excel_serial_date(serial: float) -> date:
     """The day an Excel (1900 system) serial number stands for; a time of day is dropped."""
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
+    try:
+        return _EXCEL_EPOCH + timedelta(days=int(serial))
+    except (OverflowError, ValueError):  # 1e20, inf, nan: no day at all
+        raise InvalidInput(f"无法识别的日期“{serial}”", f"not a date: '{serial}'") from None
 
 
 def parse_date(value: object) -> date | None:
@@ -156,7 +165,7 @@ class YearMonth:
     month: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2100:
+        if not 1 <= self.month <= 12 or not FIRST_DAY.year <= self.year <= LAST_DAY.year:
             raise ValueError(f"{self.year}-{self.month}")
 
     def __str__(self) -> str:
@@ -169,11 +178,11 @@ class YearMonth:
     @classmethod
     def parse(cls, value: object) -> YearMonth:
         """2024-04, 2024/4, 2024.04, 2024年4月, 202404, or any date in the month."""
-        if isinstance(value, date | datetime):
-            return cls.of(value)
         text = clean_text(value)
         found = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", text) or re.fullmatch(r"(\d{4})(\d{2})", text)
         try:
+            if isinstance(value, date | datetime):  # (a cell's date: 1949 is out of range, said as below)
+                return cls.of(value)
             if found:
                 return cls(int(found[1]), int(found[2]))
             day = parse_date(value)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from coordination.domain.enums import Action, Level, Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.hygiene import TEXT_MAX, check_day, required_text
 from coordination.domain.labels import bilingual
 from coordination.domain.problem import Actor, ProblemFacts, Roster, authorize
 
@@ -63,10 +64,13 @@ def check_chair(kind: MeetingKind, chair: str, chair_roles: frozenset[Role]) -> 
         raise InvalidInput(f"{chair} 不能主持{kind_label(kind)}", f"{chair} cannot chair a {kind.value} meeting")
 
 
-def check_decision(decision: DecisionInput, *, meeting_date: date) -> None:
-    """A decision names who does what by when; escalation and explanation need only the text."""
-    if not decision.text.strip():
-        raise InvalidInput("议定事项内容不能为空（--decision）", "the decision text must not be empty (--decision)")
+def check_decision(decision: DecisionInput, *, meeting_date: date) -> str:
+    """A decision names who does what by when; escalation and explanation need only the text (returned
+    cleaned, as it is stored)."""
+    text = required_text(decision.text, field_zh="议定事项内容", field_en="the decision text", option="--decision",
+                         max_len=TEXT_MAX, multiline=True)
+    if decision.due is not None:
+        check_day(decision.due, field_zh="办结期限", field_en="the due date", option="--due")
     if decision.outcome is Outcome.ASSIGN:
         if not decision.unit:
             raise InvalidInput("议定事项需要指定牵头单位（--unit）", "a decision needs a lead unit (--unit)")
@@ -77,6 +81,7 @@ def check_decision(decision: DecisionInput, *, meeting_date: date) -> None:
                                f"due date {decision.due} must be after the meeting date {meeting_date}")
         if decision.unit in decision.co_units:
             raise InvalidInput("牵头单位不能同时是配合单位", "the lead unit cannot also be a co-unit")
+    return text
 
 
 def may_record(actor_handle: str, actor_roles: frozenset[Role], chair: str) -> None:

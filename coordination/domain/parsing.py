@@ -19,6 +19,7 @@ from typing import TypeVar
 from coordination.domain.enums import Difficulty, Level, Light, ProjectKind, ProjectLevel, Role, State, UnitKind
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import FilingState
+from coordination.domain.hygiene import check_day
 from coordination.domain.indicator_workflow import IndicatorState
 from coordination.domain.investment import Grouping
 from coordination.domain.labels import bilingual
@@ -262,10 +263,11 @@ def _date_or_none(text: str, today: date | None) -> date | None:
 
 
 def parse_day(text: str, *, today: date | None = None, option: str | None = None) -> date:
-    """A calendar day: 2024-10-08, 2024/10/8, 2024.10.8, 20241008, 2024年10月8日, or 10月8日 (in `today`'s year)."""
+    """A calendar day: 2024-10-08, 2024/10/8, 2024.10.8, 20241008, 2024年10月8日, or 10月8日 (in `today`'s year),
+    within 1950–2100."""
     found = _date_or_none(text, today)
     if found is not None:
-        return found
+        return check_day(found, option=option)
     prefix = f"{option}：" if option else ""
     en_prefix = f"{option}: " if option else ""
     forms = DATE_FORMS if today is not None else DATE_FORMS.replace("、10月8日", "")
@@ -334,7 +336,7 @@ def parse_report_period(cadence: Cadence, text: str, *, today: date | None = Non
     else:
         day = _date_or_none(cleaned, today)
         if day is not None:
-            return period_containing(cadence, day)
+            return period_containing(cadence, check_day(day, option=option))
     prefix = f"{option}：" if option else ""
     en_prefix = f"{option}: " if option else ""
     raise InvalidInput(f"{prefix}无法识别的报告期“{text}”；可写作 {PERIOD_FORMS[cadence]}",

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import check_year
 
 
 class Cadence(StrEnum):
@@ -76,6 +77,9 @@ _YEAR = re.compile(r"^(\d{4})$")
 def parse_period(cadence: Cadence, text: str) -> Period:
     """Parse 2024-W15 / 2024-04 / 2024Q2 / 2024 for the cadence asked for."""
     cleaned = text.strip()
+    year = re.match(r"\d{4}", cleaned)
+    if year:
+        check_year(int(year[0]))  # 9999-12 would end in year 10000
     try:
         match cadence:
             case Cadence.WEEKLY:

@@ -14,6 +14,16 @@ from typing import Any
 from coordination.domain.deadlines import DEFAULT_DIFFICULTY_DAYS, due_for
 from coordination.domain.enums import Action, Difficulty, Level, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.hygiene import (
+    EXTENSION_MAX_WORKING_DAYS,
+    TEXT_MAX,
+    TITLE_MAX,
+    check_day,
+    check_extension_days,
+    clean_reason,
+    optional_text,
+    required_text,
+)
 from coordination.domain.labels import bilingual
 from coordination.domain.transitions import TRANSITIONS, Guard, ProblemRule, Scope
 from coordination.domain.workdays import WorkCalendar
@@ -210,7 +220,8 @@ def _check_guards(
 
 
 def _need_reason(rule: ProblemRule, inputs: ActionInput) -> None:
-    if rule.needs_reason and not (inputs.reason and inputs.reason.strip()):
+    # Every reason is cleaned, needed or not: a hostile note is refused before anything is written.
+    if clean_reason(inputs.reason) is None and rule.needs_reason:
         action_zh, action_en = bilingual(rule.action)
         raise InvalidInput(f"“{action_zh}”需要填写说明（--reason 或 --note）",
                            f"{action_en} needs a reason (--reason or --note)")
@@ -245,6 +256,7 @@ def plan(
                 raise InvalidInput("责任单位不能同时是配合单位", "the lead unit cannot also be a co-unit")
             difficulty = inputs.difficulty or Difficulty.B
             if inputs.due is not None:
+                check_day(inputs.due, field_zh="办结期限", field_en="the due date", option="--due")
                 if inputs.due <= today:
                     raise InvalidInput(f"办结期限 {inputs.due} 必须晚于今天 {today}",
                                        f"due date {inputs.due} must be after today {today}")
@@ -258,6 +270,7 @@ def plan(
         case Action.DECIDE:
             if not inputs.unit or inputs.due is None:
                 raise InvalidInput("会议议定需要牵头单位和办结期限", "a decision needs a lead unit and a due date")
+            check_day(inputs.due, field_zh="办结期限", field_en="the due date", option="--due")
             changes.update(lead_unit=inputs.unit, co_units=list(inputs.co_units), due_date=inputs.due,
                            due_provisional=False, pending_extension_days=None)
         case Action.DISPUTE:
@@ -267,9 +280,17 @@ def plan(
             if inputs.extension_days is None or inputs.extension_days <= 0:
                 raise InvalidInput("申请延期需要填写延长的工作日数（--days，正整数）",
                                    "an extension request needs --days, a positive number of working days")
-            changes["pending_extension_days"] = inputs.extension_days
+            changes["pending_extension_days"] = check_extension_days(inputs.extension_days)
         case Action.APPROVE_EXTENSION:
             assert problem.pending_extension_days is not None
+            if problem.pending_extension_days > EXTENSION_MAX_WORKING_DAYS:
+                # Asked for before the cap: approving it would run the due date off the calendar.
+                raise InvalidInput(
+                    f"问题 {problem.id} 待批准的延期 {problem.pending_extension_days} 个工作日超过一年"
+                    f"（{EXTENSION_MAX_WORKING_DAYS} 个工作日）的上限，不能批准；请经会议议定新的期限",
+                    f"{problem.id}: the pending extension of {problem.pending_extension_days} working days is "
+                    f"above the cap of a year ({EXTENSION_MAX_WORKING_DAYS}); it cannot be approved — "
+                    "let a meeting decide a new due date")
             base = problem.due_date or today
             extended = calendar.add_working_days(base, problem.pending_extension_days)
             changes.update(due_date=extended.day, due_provisional=extended.provisional,
@@ -321,15 +342,13 @@ def new_problem(
     *, project: str, title: str, category: str, detail: str | None, raised_by: str, today: date
 ) -> dict[str, Any]:
     """The fields of a freshly raised problem."""
-    if not title.strip():
-        raise InvalidInput("问题标题不能为空（--title）", "the title must not be empty (--title)")
-    if len(title) > 200:
-        raise InvalidInput("问题标题不能超过 200 字", "the title must be at most 200 characters")
     return {
         "project": project,
-        "title": title.strip(),
+        "title": required_text(title, field_zh="问题标题", field_en="the title", option="--title",
+                               max_len=TITLE_MAX),
         "category": category,
-        "detail": (detail or "").strip() or None,
+        "detail": optional_text(detail, field_zh="详细描述", field_en="the detail", option="--detail",
+                                max_len=TEXT_MAX, multiline=True),
         "state": State.SUBMITTED,
         "level": int(Level.L1),
         "raised_by": raised_by,

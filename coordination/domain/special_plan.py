@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import DOCUMENT_MAX, NAME_MAX, check_day, optional_text, required_text
 from coordination.domain.labels import bilingual
 from coordination.domain.special_plan_workflow import (
     SPECIAL_PLAN_TRANSITIONS,
@@ -19,8 +20,6 @@ from coordination.domain.special_plan_workflow import (
     SpecialPlanState,
 )
 
-NAME_MAX = 200
-DOCUMENT_MAX = 200
 CODE_PREFIX = "ZX-"
 
 # Where each stage's day and document are kept.
@@ -58,11 +57,8 @@ def special_plan_code(text: str) -> str:
 
 def new_special_plan(*, code: str, name: str, lead_unit: str, added_by: str, today: date) -> dict[str, Any]:
     """The fields of a special plan just added: 编制中."""
-    cleaned = name.strip()
-    if not cleaned:
-        raise InvalidInput("专项规划名称不能为空", "the special plan's name must not be empty")
-    if len(cleaned) > NAME_MAX:
-        raise InvalidInput(f"专项规划名称不能超过 {NAME_MAX} 字", f"the name must be at most {NAME_MAX} characters")
+    cleaned = required_text(name, field_zh="专项规划名称", field_en="the special plan's name", option=None,
+                            max_len=NAME_MAX)
     return {
         "code": code, "name": cleaned, "state": SpecialPlanState.DRAFTING, "lead_unit": lead_unit,
         "added_by": added_by, "added_on": today,
@@ -76,14 +72,12 @@ def stage_changes(action: SpecialPlanAction, plan: SpecialPlanFacts, *, document
     """The fields a stage changes: the state, the day it passed and its document."""
     rule = SPECIAL_PLAN_TRANSITIONS[action]
     action_zh, action_en = bilingual(action)
-    text = (document or "").strip()
+    text = optional_text(document, field_zh="文件说明", field_en="the document", option="--document",
+                         max_len=DOCUMENT_MAX) or ""
     if rule.needs_reason and not text:
         raise InvalidInput(f"“{action_zh}”需要写明文件或会议（--document）",
                            f"{action_en} needs its document or meeting (--document)")
-    if len(text) > DOCUMENT_MAX:
-        raise InvalidInput(f"文件说明不能超过 {DOCUMENT_MAX} 字",
-                           f"the document must be at most {DOCUMENT_MAX} characters")
-    day = on or today
+    day = check_day(on or today, option="--date")
     if day > today:
         raise InvalidInput(f"{action_zh}日期 {day} 不能晚于今天 {today}",
                            f"the date {day} cannot be after today {today}")

@@ -12,12 +12,19 @@ from typing import Any
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
+from coordination.domain.hygiene import (
+    TEXT_MAX,
+    TITLE_MAX,
+    check_day,
+    check_extended_due,
+    clean_reason,
+    optional_text,
+    required_text,
+)
 from coordination.domain.labels import bilingual
 from coordination.domain.problem import Actor
 from coordination.domain.task_workflow import TASK_TRANSITIONS, TaskAction, TaskRule, TaskState
 from coordination.domain.transitions import Guard, Scope
-
-TITLE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -118,15 +125,16 @@ def available_task_actions(actor: Actor, task: TaskFacts) -> list[TaskAction]:
 
 
 def _clean_title(title: str) -> str:
-    cleaned = title.strip()
-    if not cleaned:
-        raise InvalidInput("任务名称不能为空（--title）", "the task's title must not be empty (--title)")
-    if len(cleaned) > TITLE_MAX:
-        raise InvalidInput(f"任务名称不能超过 {TITLE_MAX} 字", f"the title must be at most {TITLE_MAX} characters")
-    return cleaned
+    return required_text(title, field_zh="任务名称", field_en="the task's title", option="--title", max_len=TITLE_MAX)
+
+
+def _clean_detail(detail: str | None) -> str | None:
+    return optional_text(detail, field_zh="任务内容", field_en="the detail", option="--detail", max_len=TEXT_MAX,
+                         multiline=True)
 
 
 def _future_due(due: date, today: date) -> date:
+    check_day(due, field_zh="完成期限", field_en="the due date", option="--due")
     if due <= today:
         raise InvalidInput(f"完成期限 {due} 必须晚于今天 {today}", f"due date {due} must be after today {today}")
     return due
@@ -144,7 +152,7 @@ def new_task(*, plan: str, title: str, detail: str | None, lead_unit: str, co_un
     return {
         "plan": plan,
         "title": _clean_title(title),
-        "detail": (detail or "").strip() or None,
+        "detail": _clean_detail(detail),
         "state": TaskState.DECOMPOSED,
         "lead_unit": lead_unit,
         "co_units": _co_units(lead_unit, co_units),
@@ -166,7 +174,7 @@ def new_task(*, plan: str, title: str, detail: str | None, lead_unit: str, co_un
 def plan_task(action: TaskAction, actor: Actor, task: TaskFacts, inputs: TaskInput, *, today: date) -> dict[str, Any]:
     """The fields `action` changes on `task`, after the reason, the guards and the inputs are checked."""
     rule = TASK_TRANSITIONS[action]
-    if rule.needs_reason and not (inputs.reason and inputs.reason.strip()):
+    if clean_reason(inputs.reason) is None and rule.needs_reason:
         action_zh, action_en = bilingual(action)
         raise InvalidInput(f"“{action_zh}”需要填写说明（--reason 或 --note）",
                            f"{action_en} needs a reason (--reason or --note)")
@@ -201,10 +209,11 @@ def _adjustment(task: TaskFacts, inputs: TaskInput, today: date) -> dict[str, An
     changed: dict[str, Any] = {}
     if inputs.title is not None and _clean_title(inputs.title) != task.title:
         changed["title"] = _clean_title(inputs.title)
-    if inputs.detail is not None and ((inputs.detail.strip() or None) != task.detail):
-        changed["detail"] = inputs.detail.strip() or None
+    if inputs.detail is not None and _clean_detail(inputs.detail) != task.detail:
+        changed["detail"] = _clean_detail(inputs.detail)
     if inputs.due is not None and inputs.due != task.due_date:
-        changed["due_date"] = _future_due(inputs.due, today)
+        # Moving the due date later is an extension: at most a year past the old date (or today, if overdue).
+        changed["due_date"] = check_extended_due(max(task.due_date, today), _future_due(inputs.due, today))
     if inputs.co_units is not None and tuple(_co_units(task.lead_unit, inputs.co_units)) != task.co_units:
         changed["co_units"] = _co_units(task.lead_unit, inputs.co_units)
     if not changed:

@@ -16,21 +16,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import OFFICE_MAX, TITLE_MAX, required_text
 from coordination.domain.periods import Cadence, period_containing
 from coordination.domain.upward_report_workflow import UPWARD_REPORT_TRANSITIONS, UpwardReportAction, UpwardReportState
 
-TO_OFFICE_MAX = 100
-TOPIC_MAX = 200
+TO_OFFICE_MAX = OFFICE_MAX
+TOPIC_MAX = TITLE_MAX
 EARLIEST = date(2000, 1, 1)  # no record reaches back further than the district's own
 
 
-def _text(text: str, what_zh: str, option: str, most: int) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput(f"{what_zh}不能为空（{option}）", f"{option} must not be empty")
-    if len(cleaned) > most:
-        raise InvalidInput(f"{what_zh}不能超过 {most} 字（{option}）", f"{option} must be at most {most} characters")
-    return cleaned
+def _text(text: str, what_zh: str, what_en: str, option: str, most: int) -> str:
+    return required_text(text, field_zh=what_zh, field_en=what_en, option=option, max_len=most)
 
 
 def check_reported_on(day: date, today: date) -> date:
@@ -48,9 +44,9 @@ def new_upward_report(*, to_office: str, topic: str, reported_on: date, lead_uni
                       today: date) -> dict[str, Any]:
     """The fields of a report just recorded (its number is taken by the service, after every check)."""
     return {
-        "to_office": _text(to_office, "汇报对象", "--to", TO_OFFICE_MAX),
+        "to_office": _text(to_office, "汇报对象", "the office", "--to", TO_OFFICE_MAX),
         "reported_on": check_reported_on(reported_on, today),
-        "topic": _text(topic, "汇报事项", "--topic", TOPIC_MAX),
+        "topic": _text(topic, "汇报事项", "the topic", "--topic", TOPIC_MAX),
         "state": UpwardReportState.RECORDED,
         "lead_unit": lead_unit,
         "recorded_by": recorded_by,

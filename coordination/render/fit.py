@@ -24,6 +24,9 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from coordination.domain.hygiene import visible
+from coordination.render.safe import visible_text
+
 GUTTER = 2  # cells between two columns: Rich's blank separator and one cell of padding
 INDENT = 2  # a record's lines under its first
 NARROWEST = 8  # a column of names or titles is never narrower (4 Chinese characters) unless its cells are
@@ -73,7 +76,9 @@ class Col:
 
 
 def text_of(cell: Cell) -> Text:
-    return cell.copy() if isinstance(cell, Text) else Text(cell)
+    """The cell as Text, never markup; a control, escape or bidi character an old record holds is shown
+    escaped (\\x1b, <U+202E>), and measured so."""
+    return visible_text(cell.copy()) if isinstance(cell, Text) else Text(visible(cell))
 
 
 def width_of(text: Text | str) -> int:
@@ -352,7 +357,7 @@ class Fitted:
 
     def _table(self, layout: _Layout, widths: list[int]) -> Table:
         # Text, not markup: a title may hold a name with brackets in it.
-        title = Text(self.title) if self.title is not None else None
+        title = Text(visible(self.title)) if self.title is not None else None
         table = Table(title=title, caption=self._caption(layout.left_out), box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), show_header=self.show_header,
                       header_style="bold", title_justify="left", title_style="bold", caption_justify="left",
@@ -378,7 +383,7 @@ class Fitted:
 
     def _records(self, width: int) -> Iterator[Text]:
         if self.title:
-            yield Text(self.title, style="bold")
+            yield Text(visible(self.title), style="bold")
         for number, row in enumerate(self.rows):
             if self.spaced and number:
                 yield Text("")

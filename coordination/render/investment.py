@@ -170,12 +170,16 @@ def ledger_issues(issues: Sequence[dict[str, Any]], lang: str, *, title_key: str
 
 
 def import_summary(data: dict[str, Any], lang: str) -> str:
-    """One paragraph: what the import changed (or would change, on a dry run)."""
+    """One paragraph: what the import changed (or would change, on a dry run); printed as markup, so the
+    file's name is escaped."""
+    from rich.markup import escape
+
     if not data["changed"]:
         return ("台账与 coord 一致，没有需要写入的变化（{rows} 行）。" if lang == "zh"
                 else "the ledger matches coord: nothing to write ({rows} rows).").format(rows=data["rows"])
     values = {
-        "file": data["file"], "created": len(data["projects_created"]), "updated": len(data["projects_updated"]),
+        "file": escape(str(data["file"])), "created": len(data["projects_created"]),
+        "updated": len(data["projects_updated"]),
         "plans": data["plans_changed"], "progress": data["progress_changed"], "raised": len(data["problems_raised"]),
         "assigned": len(data["problems_assigned"]), "unchanged": data["unchanged_rows"], "events": data["events"],
         "origin": data["origin"],

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import check_day, clean_reason
 from coordination.domain.workdays import ChosenDate, NonWorkingDay, WorkCalendar, YearSchedule, non_working_day
 from coordination.models import CalendarOverride, CalendarYear, Problem
 from coordination.services.common import Caller, load_actor, require_role
@@ -132,8 +133,11 @@ def load_year(
 
 def set_override(uow: UnitOfWork, *, caller: Caller, day: date, is_workday: bool, reason: str) -> YearView:
     """A local exception to the official calendar (e.g. a district-wide day off)."""
-    if not reason.strip():
+    check_day(day, option="DATE")
+    cleaned = clean_reason(reason)
+    if cleaned is None:
         raise InvalidInput("本地调整需要说明原因（--reason）", "an override needs a reason (--reason)")
+    reason = cleaned
     with uow:
         session = uow.session
         actor = load_actor(session, caller.handle, caller)

@@ -28,6 +28,7 @@ from coordination.services.common import Caller, load_actor
 from coordination.services.issues import EventView
 from coordination.services.items import Store
 from coordination.services.problem_changes import check_units
+from coordination.services.settings import amount_cap
 from coordination.services.snapshot import directory
 from coordination.services.writer import FactsAfter
 from coordination.uow import UnitOfWork
@@ -77,7 +78,8 @@ def add_disbursement(uow: UnitOfWork, *, caller: Caller, enterprise: str, amount
         snapshot = directory(session)
         check_units(snapshot, [lead_unit])
         fields = new_disbursement(enterprise=enterprise, amount_yuan=amount_yuan, paid_on=paid_on,
-                                  lead_unit=lead_unit, recorded_by=actor.handle, today=caller.today)
+                                  lead_unit=lead_unit, recorded_by=actor.handle, today=caller.today,
+                                  cap=amount_cap(session))
         number = STORE.next_number(session, paid_on.year)  # only once every check has passed
         row = STORE.create(session, caller, snapshot.recipients, {"id": number, **fields},
                            action=DisbursementAction.ADD, facts=_facts_after)

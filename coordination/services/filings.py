@@ -17,6 +17,7 @@ from coordination.domain.enums import Light
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing import FilingFacts, filing_changes, new_filing
 from coordination.domain.filing_workflow import FILING_OPEN_STATES, FILING_WORKFLOW, FilingAction, FilingState
+from coordination.domain.hygiene import clean_reason
 from coordination.domain.lights import LightThresholds
 from coordination.domain.notices import NoticeItem, ProblemBrief
 from coordination.domain.workdays import WorkCalendar
@@ -124,7 +125,7 @@ def act_on_filing(uow: UnitOfWork, *, caller: Caller, filing_id: str, action: Fi
                             due_date=row.due_date)
         authorize(FILING_WORKFLOW, action, actor, ItemFacts(row.id, facts.state, row.lead_unit))
         changes = filing_changes(action, facts, reason=reason, today=caller.today)
-        cleaned = (reason or "").strip() or None
+        cleaned = clean_reason(reason)
         after = STORE.change(session, caller, snapshot.recipients, row, changes, action=action, reason=cleaned,
                              facts=_facts_after, subject=_subject(snapshot.unit_names))
     return _view(after, snapshot.calendar, caller.today)

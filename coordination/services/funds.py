@@ -33,6 +33,7 @@ from coordination.services.issues import EventView
 from coordination.services.items import Store, Subject
 from coordination.services.lookup import Names
 from coordination.services.problem_changes import check_units
+from coordination.services.settings import amount_cap
 from coordination.services.snapshot import Directory, directory
 from coordination.services.writer import FactsAfter
 from coordination.uow import UnitOfWork
@@ -123,7 +124,7 @@ def act_on_fund(uow: UnitOfWork, *, caller: Caller, code: str, action: FundActio
         STORE.check_version(row, expected_version)
         facts = _facts(row)
         authorize(FUND_WORKFLOW, action, actor, ItemFacts(row.code, facts.state, row.lead_unit))
-        changes = stage_changes(action, facts, inputs, today=caller.today)
+        changes = stage_changes(action, facts, inputs, today=caller.today, cap=amount_cap(session))
         after = STORE.change(session, caller, snapshot.recipients, row, changes, action=action,
                              reason=event_reason(action, inputs), facts=_facts_after, subject=_subject(snapshot))
     return FundView(STORE.row_json(after))

@@ -24,6 +24,7 @@ from coordination.domain.enums import (
     parse_category,
 )
 from coordination.domain.errors import Conflict, InvalidInput, StaleVersion
+from coordination.domain.hygiene import clean_reason
 from coordination.domain.lights import LightThresholds
 from coordination.domain.problem import (
     ActionInput,
@@ -258,7 +259,7 @@ def act(
                 _check_units(snapshot, [u for u in (inputs.unit, *inputs.co_units) if u])
             changes = plan(action, actor, facts, inputs, today=caller.today, calendar=calendar)
             journal = journal_for(session, caller)
-            after = record_change(journal, row, action, changes, reason=(inputs.reason or "").strip() or None,
+            after = record_change(journal, row, action, changes, reason=clean_reason(inputs.reason),
                                   extra=_extra(action, facts, inputs))
             journal.write()
             _commit(uow, row.id)
@@ -292,7 +293,7 @@ def apply_by_authority(
     changes = plan(action, actor, facts, inputs, today=caller.today, calendar=calendar)
     own = journal is None
     journal = journal or journal_for(session, caller)
-    after = record_change(journal, row, action, changes, reason=(inputs.reason or "").strip() or None,
+    after = record_change(journal, row, action, changes, reason=clean_reason(inputs.reason),
                           extra={**(_extra(action, facts, inputs) or {}), **extra})
     if own:
         journal.write()

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from coordination.domain.enums import Action, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from coordination.domain.hygiene import check_day
 from coordination.domain.labels import bilingual
 from coordination.domain.meetings import (
     DecisionInput,
@@ -259,6 +260,7 @@ def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on:
 
     With `notify`, each unit with a problem on the agenda gets a 会议通知 through the outbox.
     """
+    check_day(held_on, field_zh="会议日期", field_en="the meeting date", option="--date")
     if held_on < caller.today:
         raise InvalidInput(f"会议日期 {held_on} 早于今天 {caller.today}",
                            f"meeting date {held_on} is before today {caller.today}")
@@ -401,7 +403,7 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
         session = uow.session
         actor, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="记录议定事项",
                                       doing_en="record decisions in")
-        check_decision(decision, meeting_date=meeting.held_on)
+        text = check_decision(decision, meeting_date=meeting.held_on)
         problem = session.get(Problem, problem_id.strip().upper())
         if problem is None:
             raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
@@ -416,7 +418,7 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
         existing = session.get(Decision, (meeting.id, problem.id))
         record = existing or Decision(meeting=meeting.id, problem=problem.id, outcome=decision.outcome.value,
                                       text="", recorded_by=actor.handle, recorded_at=caller.now)
-        record.outcome, record.text = decision.outcome.value, decision.text.strip()
+        record.outcome, record.text = decision.outcome.value, text
         record.lead_unit, record.co_units = decision.unit, json.dumps(list(decision.co_units), ensure_ascii=False)
         record.due_date, record.recorded_by, record.recorded_at = decision.due, actor.handle, caller.now
         session.add(record)

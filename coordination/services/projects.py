@@ -7,7 +7,7 @@ The ledger import changes projects through the same functions (`changes_for`, `a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from coordination.domain.audit import to_json_value
 from coordination.domain.enums import Light, ProjectKind, ProjectLevel, Role
 from coordination.domain.errors import InvalidInput, NotFound, NotPermitted
+from coordination.domain.hygiene import TEXT_MAX, check_amount, optional_text
 from coordination.domain.investment import (
     GroupFigures,
     Grouping,
@@ -137,6 +138,17 @@ def check_dates(code: str, values: dict[str, date | None]) -> None:
                                f"project {code}: {name.replace('_', ' ')} {day} is before its actual start {start}")
 
 
+def checked_fields(session: Session, wanted: ProjectFields, *, plan_year: int | None = None,
+                   annual_plan_yuan: int | None = None) -> ProjectFields:
+    """`wanted` with its name cleaned, its amounts within the setting amounts.max_yuan and its plan's year
+    within range; InvalidInput otherwise (the ledger's rows pass here too, before anything is written)."""
+    directory.check_investment(session, total_yuan=wanted.total_investment_yuan, plan_yuan=annual_plan_yuan,
+                               plan_year=plan_year)
+    if wanted.name is None:
+        return wanted
+    return replace(wanted, name=directory.need_name(wanted.name, "项目", "project"))
+
+
 def _may_change_projects(session: Session, caller: Caller) -> None:
     require_role(load_actor(session, caller.handle, caller), Role.ADMIN, Role.SECRETARIAT,
                  zh="修改项目", en="change projects")
@@ -150,6 +162,7 @@ def update_project(
     with uow:
         session = uow.session
         _may_change_projects(session, caller)
+        wanted = checked_fields(session, wanted, plan_year=plan_year, annual_plan_yuan=annual_plan_yuan)
         project = _project(session, code)
         roster = roster_of(session, project.code)
         changes = changes_for(project, roster, wanted)
@@ -232,6 +245,12 @@ def set_progress(
     return ProgressView(code, month, completed_yuan, previous, row.note, changed=True)
 
 
+def progress_note(note: str | None) -> str | None:
+    """A month's note (形象进度), cleaned: several lines allowed."""
+    return optional_text(note, field_zh="进度说明", field_en="the note", option="--note", max_len=TEXT_MAX,
+                         multiline=True)
+
+
 def may_record_progress(session: Session, caller: Caller, code: str) -> None:
     """The secretariat, or a specialist on the project's roster."""
     actor = load_actor(session, caller.handle, caller)
@@ -250,12 +269,15 @@ def record_progress(
     """Record the investment a project completed in one month (当月完成投资)."""
     if month > YearMonth.of(caller.today):
         raise InvalidInput(f"月份 {month} 尚未到来", f"month {month} has not begun yet")
+    note = progress_note(note)
     with uow:
         session = uow.session
         project = _project(session, code)
         may_record_progress(session, caller, project.code)
+        check_amount(completed_yuan, cap=settings.amount_cap(session), field_zh="当月完成投资",
+                     field_en="the month's investment", option="--amount")
         view = set_progress(session, caller=caller, code=project.code, month=month, completed_yuan=completed_yuan,
-                            note=(note or "").strip() or None)
+                            note=note)
         uow.commit()
         return view
 

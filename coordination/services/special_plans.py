@@ -17,6 +17,7 @@ from coordination.domain.enums import Role
 from coordination.domain.errors import Conflict, InvalidInput
 from coordination.domain.notices import NoticeItem, ProblemBrief
 from coordination.domain.special_plan import (
+    STAGE_COLUMNS,
     SpecialPlanFacts,
     new_special_plan,
     special_plan_code,
@@ -144,7 +145,7 @@ def act_on_special_plan(
         authorize(SPECIAL_PLAN_WORKFLOW, action, actor, ItemFacts(row.code, facts.state, row.lead_unit))
         changes = stage_changes(action, facts, document=document, on=on, today=caller.today)
         after = STORE.change(session, caller, snapshot.recipients, row, changes, action=action,
-                             reason=(document or "").strip(), facts=_facts_after,
+                             reason=changes[STAGE_COLUMNS[action][1]], facts=_facts_after,
                              subject=_subject(snapshot.unit_names))
     return SpecialPlanView(STORE.row_json(after), after.lead_unit in own_units(snapshot))
 

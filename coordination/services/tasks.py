@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from coordination.domain.audit import replay, to_json_value
 from coordination.domain.enums import Light
 from coordination.domain.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from coordination.domain.hygiene import clean_reason
 from coordination.domain.lights import LightThresholds
 from coordination.domain.notices import NoticeItem
 from coordination.domain.task import TaskInput, authorize_task, available_task_actions, new_task, plan_task
@@ -212,7 +213,7 @@ def act_on_task(
             changes = plan_task(action, actor, facts, inputs, today=caller.today)
             journal = journal_for(session, caller, snapshot=snapshot)
             plan = _plan_of(session, row.plan)
-            after = record_change(journal, row, action, changes, reason=(inputs.reason or "").strip() or None,
+            after = record_change(journal, row, action, changes, reason=clean_reason(inputs.reason),
                                   plan_name=plan[0], extra=_extra(action, facts.due_date, changes))
             journal.write()
             commit(uow, row.id)
