@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from coordination.domain.errors import InvalidInput
+from coordination.domain.hygiene import check_clock
 
 DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -43,6 +43,10 @@ def read_config() -> dict[str, str]:
         return {}
     try:
         loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput(f"配置文件 {path} 不是 UTF-8 编码：请用 UTF-8 重新保存，或删除它（coord demo 会重写）",
+                           f"config file {path} is not UTF-8: save it again as UTF-8, or delete it "
+                           "(coord demo writes a new one)") from None
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise InvalidInput(f"配置文件 {path} 无法读取：{exc}", f"cannot read config file {path}: {exc}") from exc
     return {str(k): str(v) for k, v in loaded.items() if isinstance(v, str | int | bool)}
@@ -80,17 +84,31 @@ def parse_now(text: str) -> datetime:
     if moment.tzinfo is None:
         raise InvalidInput(f"COORD_NOW 需要带时区偏移，例如 {text}+08:00",
                            f"COORD_NOW needs an offset, e.g. {text}+08:00")
-    return moment.astimezone(UTC)
+    return check_clock(moment, variable="COORD_NOW").astimezone(UTC)  # 0001-01-01 would not even convert
 
 
 def now() -> datetime:
     """The clock: COORD_NOW when set (replay and tests), the real time otherwise; aware UTC."""
     fixed = os.environ.get("COORD_NOW")
-    return parse_now(fixed) if fixed else datetime.now(UTC)
+    return parse_now(fixed) if fixed else check_clock(datetime.now(UTC))
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Thresholds a district may tune; read from the environment."""
+MAX_BUSY_TIMEOUT_S = 3600.0
 
-    sqlite_busy_timeout_s: float = float(os.environ.get("COORD_SQLITE_BUSY_TIMEOUT", "30"))
+
+def sqlite_busy_timeout() -> float:
+    """Seconds a SQLite writer waits for the lock (COORD_SQLITE_BUSY_TIMEOUT, default 30); read when used,
+    so that a bad value is reported as such instead of failing the import of coord."""
+    raw = os.environ.get("COORD_SQLITE_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return 30.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_BUSY_TIMEOUT_S:  # NaN fails this too
+        raise InvalidInput(f"COORD_SQLITE_BUSY_TIMEOUT 须是 0 到 {MAX_BUSY_TIMEOUT_S:.0f} 之间的秒数"
+                           f"（收到 {raw[:40]!r}）",
+                           f"COORD_SQLITE_BUSY_TIMEOUT must be a number of seconds from 0 to "
+                           f"{MAX_BUSY_TIMEOUT_S:.0f} (got {raw[:40]!r})")
+    return seconds

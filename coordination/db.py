@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from coordination import models  # noqa: F401  (registers the tables)
@@ -48,31 +48,48 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, busy_timeout_s: float = 30.0) -> Engine:
-    parsed = make_url(url)
+def make_engine(url: str, *, busy_timeout_s: float | None = None, create: bool = True) -> Engine:
+    """An engine on `url`. A SQLite file that does not exist yet is made only when `create` (and its folder
+    with it); an unusable path, URL or driver is refused plainly (coordination/db_faults.py)."""
+    from coordination import config
+    from coordination.db_faults import check_sqlite_file, parsed_url
+
+    parsed = parsed_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
-        _prepare_sqlite(engine, busy_timeout_s)
+        timeout = config.sqlite_busy_timeout() if busy_timeout_s is None else busy_timeout_s
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            path = Path(parsed.database)
+            check_sqlite_file(path, create=create)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": timeout})
+        _prepare_sqlite(engine, timeout)
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = str(parsed.set(drivername="postgresql+psycopg"))
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def open_database(url: str) -> Engine:
-    """An engine on a database whose schema this coord can use; a clear error otherwise."""
+    """An engine on a database whose schema this coord can use; a clear error otherwise. Never creates a file."""
+    from coordination.db_faults import explain, shown
     from coordination.domain.errors import InvalidInput
 
-    engine = make_engine(url)
-    revision = stored_revision(engine)
+    engine = make_engine(url, create=False)
+    try:
+        revision = stored_revision(engine)
+        initialised = revision is not None or schema_exists(engine)
+    except Exception as exc:  # the first connection: an unreachable server, a damaged file…
+        engine.dispose()
+        fault = explain(exc, url)
+        if fault is None:
+            raise
+        raise fault from exc
     if revision == HEAD_REVISION:
         return engine
-    if revision is None and not schema_exists(engine):
+    engine.dispose()
+    if not initialised:
         raise InvalidInput(
-            f"数据库 {url} 尚未初始化：请先运行 coord init（或 coord demo）",
-            f"database {url} is not initialised: run coord init (or coord demo) first",
+            f"数据库 {shown(url)} 尚未初始化：请先运行 coord init（或 coord demo）",
+            f"database {shown(url)} is not initialised: run coord init (or coord demo) first",
         )
     raise InvalidInput(
         f"数据库结构版本为 {revision or '（迁移前）'}，本版 coord 需要 {HEAD_REVISION}：请先运行 coord db upgrade",
@@ -88,7 +105,7 @@ def create_schema(engine: Engine) -> None:
 
 # The newest migration; a test keeps it equal to the migrations' head. Commands compare the
 # database's revision with it in one cheap query, without importing Alembic.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0011"
 
 
 def schema_exists(engine: Engine) -> bool:

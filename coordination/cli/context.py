@@ -16,6 +16,7 @@ from rich.console import Console
 from coordination import config
 from coordination.domain.errors import InvalidInput, NotPermitted
 from coordination.domain.workdays import ChosenDate, NonWorkingDay
+from coordination.render.safe import SafeConsole, json_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -37,8 +38,9 @@ class AppState:
     user: str | None = None
     lang_option: str | None = None
     debug: bool = False
-    out: Console = field(default_factory=lambda: Console(soft_wrap=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    # Safe consoles: a control, escape or bidi character an old record holds is shown escaped (render/safe.py).
+    out: Console = field(default_factory=lambda: SafeConsole(soft_wrap=False))
+    err: Console = field(default_factory=lambda: SafeConsole(stderr=True, soft_wrap=True))
     identity_checked: bool = False
 
     @cached_property
@@ -47,7 +49,33 @@ class AppState:
 
     @cached_property
     def url(self) -> str:
-        return config.database_url(self.db)
+        try:
+            return config.database_url(self.db)
+        except (ValueError, OSError) as exc:  # a path with a NUL byte, a home folder that cannot be resolved
+            raise InvalidInput(f"数据库路径无效（{type(exc).__name__}）：请检查 --db 或 COORD_DATABASE_URL",
+                               f"invalid database path ({type(exc).__name__}): check --db or COORD_DATABASE_URL"
+                               ) from None
+
+    @property
+    def shown_url(self) -> str:
+        """The database's URL fit to print: the password masked."""
+        from coordination.db_faults import shown
+
+        return shown(self.url)
+
+    def preflight(self) -> None:
+        """Every global option and environment variable, checked before any service runs, so that a bad
+        one refuses the command before it writes anything (and says which one to fix)."""
+        from coordination.db_faults import parsed_url
+
+        _ = self.lang  # --lang / COORD_LANG first: what follows speaks it
+        config.sqlite_busy_timeout()
+        parsed_url(self.url)  # --db / COORD_DATABASE_URL: parsable, sqlite or postgresql, driver installed
+        config.read_config()  # the config file (the default identity): readable UTF-8 TOML
+        self.identity_checked = True
+        refuse_builtin_actor(config.current_user(self.user))
+        config.now()  # COORD_NOW
+        check_token_switch()
 
     @cached_property
     def engine(self) -> Engine:
@@ -112,11 +140,12 @@ class AppState:
         return en if self.lang == "en" else zh
 
     def emit_json(self, data: Any) -> None:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
     def note(self, message: str) -> None:
-        """Diagnostics and confirmations go to stderr, keeping stdout for results."""
-        self.err.print(message)
+        """Diagnostics and confirmations go to stderr, keeping stdout for results (as text: a name in a
+        message is never markup)."""
+        self.err.print(message, markup=False)
 
     def check_chosen_date(self, day: date | None, chosen: ChosenDate, *, strict: bool) -> NonWorkingDay | None:
         """A date on a day off: with --strict refused here, before anything is written (exit 2); else
@@ -152,6 +181,17 @@ def refuse_builtin_actor(handle: str | None) -> None:
             f"{SYSTEM_HANDLE} is the built-in actor of the sweep and the scheduled flows; nobody may act as it "
             "with --as or COORD_USER: name a registered person (to sweep, run coord sweep)",
         )
+
+
+_SWITCH_WORDS = ("", "1", "true", "yes", "on", "0", "false", "no", "off")
+
+
+def check_token_switch() -> None:
+    """COORD_REQUIRE_TOKEN is on or off: a misspelt value must not silently switch the check off."""
+    raw = os.environ.get("COORD_REQUIRE_TOKEN", "")
+    if raw.strip().lower() not in _SWITCH_WORDS:
+        raise InvalidInput(f"COORD_REQUIRE_TOKEN 只能是 1/true/yes/on 或 0/false/no/off（收到 {raw[:40]!r}）",
+                           f"COORD_REQUIRE_TOKEN must be 1/true/yes/on or 0/false/no/off (got {raw[:40]!r})")
 
 
 def state(ctx: typer.Context) -> AppState:

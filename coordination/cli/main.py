@@ -33,11 +33,9 @@ from coordination.cli import (
     zh_click,
 )
 from coordination.cli.context import AppState, state
-from coordination.domain.errors import CoordError
-
-# Options that belong to the root but that people naturally type after the command.
-_GLOBAL_WITH_VALUE = ("--db", "--as", "--lang")
-_GLOBAL_FLAGS = ("--debug",)
+from coordination.cli.faults import COMMAND_LINE, GLOBAL_FLAGS, GLOBAL_WITH_VALUE
+from coordination.cli.faults import report as report_error
+from coordination.domain.hygiene import check_arguments
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
@@ -52,7 +50,7 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
             rest.extend(items[index:])
             break
         name = item.split("=", 1)[0]
-        if name in _GLOBAL_WITH_VALUE:
+        if name in GLOBAL_WITH_VALUE:  # the root's options, which people naturally type after the command
             if "=" in item:
                 front.append(item)
             elif index + 1 < len(items):
@@ -60,20 +58,12 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
                 index += 1
             else:
                 rest.append(item)
-        elif item in _GLOBAL_FLAGS:
+        elif item in GLOBAL_FLAGS:
             front.append(item)
         else:
             rest.append(item)
         index += 1
     return front + rest
-
-
-def _error_language(app_state: AppState) -> str:
-    """--lang, else COORD_LANG, else Chinese; an invalid choice must not hide the error being reported."""
-    try:
-        return app_state.lang
-    except CoordError:
-        return "zh"
 
 
 class CoordGroup(TyperGroup):
@@ -82,10 +72,14 @@ class CoordGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, *pos: Any, **kwargs: Any) -> Any:
         line = hoist_global_options(sys.argv[1:] if args is None else args)
-        # Typer draws help and usage errors while Click parses, before the root callback has read --lang:
-        # the language of Typer's and Click's own words is taken from the line (and COORD_LANG) instead.
-        with zh_click.speaking(zh_click.language(line)):
-            return super().main(line, *pos, **kwargs)
+        typed = COMMAND_LINE.set(tuple(line))  # for the refusal log
+        try:
+            # Typer draws help and usage errors while Click parses, before the root callback has read --lang:
+            # the language of Typer's and Click's own words is taken from the line (and COORD_LANG) instead.
+            with zh_click.speaking(zh_click.language(line)):
+                return super().main(line, *pos, **kwargs)
+        finally:
+            COMMAND_LINE.reset(typed)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         with zh_click.chinese_errors():  # a bad root option, a missing value for --db
@@ -94,25 +88,15 @@ class CoordGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer's own click context, not part of its public API
         try:
             with zh_click.chinese_errors():  # every subcommand is parsed in here
+                check_arguments(COMMAND_LINE.get())  # bytes that are not UTF-8 reach no lookup, no message
                 return super().invoke(ctx)
-        except CoordError as error:
-            app_state = state(ctx)
-            if app_state.debug:
-                raise
-            lang = _error_language(app_state)
-            prefix = "error:" if lang == "en" else "错误："
-            app_state.err.print(f"[bold red]{prefix}[/] {error.message(lang)}", highlight=False)
-            raise typer.Exit(error.exit_code) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
-        except Exception as error:  # the last line of defence: no traceback unless asked for
+        except Exception as error:  # coord's errors, database faults, and the last line of defence
             app_state = state(ctx)
             if app_state.debug:
                 raise
-            app_state.err.print(
-                f"[bold red]内部错误 / unexpected error:[/] {type(error).__name__}: {error}\n"
-                "加 --debug 查看详细信息 / add --debug for the traceback", highlight=False)
-            raise typer.Exit(1) from None
+            raise report_error(error, app_state) from None
 
 
 app = typer.Typer(
@@ -136,6 +120,8 @@ def root(
 ) -> None:
     """1+2+N 重大项目问题协调推进引擎。"""
     ctx.obj = AppState(db=db, user=as_, lang_option=lang, debug=debug)
+    if not ctx.resilient_parsing:
+        ctx.obj.preflight()  # before any command runs: a bad option or variable writes nothing
 
 
 setup.register(app)

@@ -16,6 +16,8 @@ from coordination.domain.parsing import accepted, parse_unit_kind
 from coordination.render import terminal
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from coordination.db import Migration
 
 DASHBOARD_QUEUE = 10  # the most urgent escalated problems the dashboard lists
@@ -30,16 +32,44 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _prepare(app_state: AppState, *, reset: bool = False) -> Migration:
-    """Create the schema, or upgrade it to the newest revision (the migrations in coordination/migrations)."""
+def _prepare(app_state: AppState, *, reset: bool = False, demo: bool = False) -> Migration:
+    """Create the schema, or upgrade it to the newest revision (the migrations in coordination/migrations).
+    init and demo may make a new database file; the demo never touches a database that holds other data."""
     from coordination.db import drop_schema, make_engine, upgrade
 
-    engine = make_engine(app_state.url)  # the real URL; what is shown hides the password (_shown)
-    if reset:
-        drop_schema(engine)
-    migration = upgrade(engine)
+    engine = make_engine(app_state.url, create=True)  # the real URL; what is shown hides the password (_shown)
+    try:
+        if demo:
+            _refuse_other_data(engine, app_state, reset=reset)
+        if reset:
+            drop_schema(engine)
+        migration = upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     app_state.__dict__["engine"] = engine
     return migration
+
+
+def _refuse_other_data(engine: Engine, app_state: AppState, *, reset: bool) -> None:
+    """`demo` (with or without --reset) only builds or rebuilds a demo: a district's own data is never
+    replaced by it, nor its schema upgraded as a side effect of the refusal."""
+    from coordination.db import schema_exists
+    from coordination.domain.errors import Conflict
+    from coordination.services.demo import existing_demo
+
+    if not schema_exists(engine) or existing_demo(engine) is not False:
+        return
+    shown = _shown(app_state.url)
+    if reset:
+        raise Conflict(f"数据库 {shown} 存有正式数据，不是演示库：--reset 只重建演示库，未做任何改动；"
+                       "演示请用 --db 指定一个新的数据库文件",
+                       f"the database {shown} holds a district's own data, not the demo: --reset rebuilds only a "
+                       "demo database, nothing was changed; give the demo a new database with --db")
+    raise Conflict(f"数据库 {shown} 中已有数据，未建演示区：演示请用 --db 指定一个新的数据库文件"
+                   "（--reset 只重建演示库）",
+                   f"the database {shown} already holds data; no demo was built: give the demo a new database "
+                   "with --db (--reset rebuilds only a demo database)")
 
 
 def register(app: typer.Typer) -> None:
@@ -85,7 +115,7 @@ def register(app: typer.Typer) -> None:
         from coordination.services.common import SYSTEM_HANDLE, Caller
 
         app_state = state(ctx)
-        _prepare(app_state, reset=reset)
+        _prepare(app_state, reset=reset, demo=True)
         engine = app_state.engine
         if not reset and demo_service.existing_demo(engine):
             result = demo_service.DemoResult(0, 0, 0, 0, demo_service.SECRETARIAT_HANDLE, True)
@@ -128,8 +158,11 @@ def _dashboard_data(app_state: AppState) -> dict[str, object]:
 
 
 def _dashboard(app_state: AppState) -> None:
+    from coordination.cli.sweep import print_outbox_alarm
+
     data = _dashboard_data(app_state)
     lang = app_state.lang
+    print_outbox_alarm(app_state)  # first: messages not reaching the groups is news
     by_state: dict[str, int] = data["by_state"]  # type: ignore[assignment]
     lights: dict[str, int] = data["lights"]  # type: ignore[assignment]
     states = Table.grid(padding=(0, 2))

@@ -258,20 +258,7 @@ class RefusalView:
 
 def list_refusals(uow: UnitOfWork, *, caller: Caller, limit: int = 100, handle: str | None = None,
                   kind: str | None = None) -> list[RefusalView]:
-    """The newest refusals first. Admins only: it names who tried what."""
-    if limit < 1:
-        raise InvalidInput("条数至少为 1", "the limit must be at least 1")
-    if kind is not None and kind not in {k.value for k in RefusalKind}:
-        raise InvalidInput(f"未知的拒绝类型 {kind}（可选 {'、'.join(k.value for k in RefusalKind)}）",
-                           f"unknown refusal kind {kind}")
-    with uow:
-        session = uow.session
-        require_role(load_actor(session, caller.handle, caller), Role.ADMIN, zh="查看拒绝记录",
-                     en="read the refusal log")
-        query = select(Refusal)
-        if handle:
-            query = query.where(Refusal.handle == handle)
-        if kind:
-            query = query.where(Refusal.kind == kind)
-        rows = session.exec(query.order_by(col(Refusal.id).desc()).limit(limit)).all()
-        return [RefusalView(r.id or 0, r.at, r.kind, r.handle, r.method, r.path, r.remote, r.detail) for r in rows]
+    """The newest refusals first. Admins only: it names who tried what (services/refusals.py)."""
+    from coordination.services import refusals
+
+    return refusals.list_refusals(uow, caller=caller, limit=limit, handle=handle, kind=kind)

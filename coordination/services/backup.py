@@ -5,8 +5,9 @@ backup is itself an SQLite file (journal mode DELETE, one self-contained file). 
 in its custom format and `pg_restore` in one transaction, found on PATH, in COORD_PG_BIN, or under
 /usr/lib/postgresql/*/bin (the newest); pg_dump must be as new as the server or newer.
 
-A restore replaces the target only when it holds no coord data or when asked to (`replace=True`),
-then brings the copy to this coord's schema revision (an older backup is upgraded).
+A restore replaces a target that holds coord data only for one of its admins who typed its name back
+(services/restore_guard.py), then brings the copy to this coord's schema revision (an older backup is
+upgraded) and records the replacement as an event of the restored database.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
-from coordination.domain.errors import Conflict, CoordError, InvalidInput
+from coordination.domain.errors import CoordError, InvalidInput
+from coordination.services import restore_guard as guard
+from coordination.services.common import Caller
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -49,11 +52,12 @@ class RestoreResult:
     revision: str | None
     replaced: bool
     seconds: float
+    sha256: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.file), "backend": self.backend, "revision_in_backup": self.revision_in_backup,
                 "revision": self.revision, "upgraded": self.revision != self.revision_in_backup,
-                "replaced": self.replaced, "seconds": round(self.seconds, 3)}
+                "replaced": self.replaced, "sha256": self.sha256, "seconds": round(self.seconds, 3)}
 
 
 def backend_of(url: str) -> str:
@@ -86,11 +90,8 @@ def backup(url: str, target: Path, *, overwrite: bool = False) -> BackupResult:
     return BackupResult(target, backend, target.stat().st_size, revision, time.perf_counter() - started)
 
 
-def restore(url: str, source: Path, *, replace: bool = False) -> RestoreResult:
-    """Restore the backup in `source` into the database at `url`, then upgrade it to this coord's schema."""
-    from coordination.db import make_engine, schema_exists, upgrade
-
-    started = time.perf_counter()
+def checked_source(url: str, source: Path) -> Path:
+    """The backup file, refused unless it is a backup of the target's kind."""
     backend = backend_of(url)
     source = source.expanduser().resolve()
     if not source.is_file():
@@ -101,15 +102,26 @@ def restore(url: str, source: Path, *, replace: bool = False) -> RestoreResult:
         kind = "SQLite" if backend == "sqlite" else "pg_dump (custom format)"
         raise InvalidInput(f"{source} 不是 {kind} 备份，无法还原到 {backend} 数据库",
                            f"{source} is not a {kind} backup: it cannot be restored into a {backend} database")
-    engine = make_engine(url)
-    try:
-        holds_data = schema_exists(engine)
-    finally:
-        engine.dispose()
-    if holds_data and not replace:
-        raise Conflict(f"目标数据库已有 coord 数据，未还原（确认覆盖请加 --force）：{_safe(url)}",
-                       f"the target database already holds coord data; nothing restored (--force replaces it): "
-                       f"{_safe(url)}")
+    return source
+
+
+def restore(url: str, source: Path, *, caller: Caller | None = None,
+            confirmed_name: str | None = None) -> RestoreResult:
+    """Restore the backup in `source` into the database at `url`, then upgrade it to this coord's schema.
+
+    A target holding coord data is replaced only for its admin (`caller`) with its name typed back
+    (`confirmed_name`); the replacement is then recorded in the restored database's `database` stream.
+    """
+    from coordination.db import make_engine, upgrade
+
+    started = time.perf_counter()
+    backend = backend_of(url)
+    source = checked_source(url, source)
+    target = guard.inspect_target(url)
+    guard.check_replacing(target, caller)
+    guard.check_confirmation(target, confirmed_name)
+    holds_data = target.holds_data
+    checksum = guard.sha256_of(source)
     if backend == "sqlite":
         _sqlite_restore(source, _sqlite_path(url))
     else:
@@ -123,7 +135,12 @@ def restore(url: str, source: Path, *, replace: bool = False) -> RestoreResult:
         migration = upgrade(engine)
     finally:
         engine.dispose()
-    return RestoreResult(source, backend, before, migration.after, holds_data, time.perf_counter() - started)
+    if holds_data and caller is not None:
+        guard.record_restore(url, caller, {"backup_file": str(source), "sha256": checksum,
+                                           "bytes": source.stat().st_size, "revision_in_backup": before,
+                                           "revision": migration.after, "replaced_events": target.events})
+    return RestoreResult(source, backend, before, migration.after, holds_data, time.perf_counter() - started,
+                         checksum)
 
 
 # ---- SQLite --------------------------------------------------------------------------------

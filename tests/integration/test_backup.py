@@ -52,7 +52,7 @@ def a_week_of_work(d: Any) -> None:
     late = d.raise_problem(title="施工许可证办理材料反复退回", category="施工许可", now=at(5))
     d.assign(late, difficulty=Difficulty.C, now=at(5, 11))
     sweep.sweep(d.uow(), caller=Caller(SYSTEM_HANDLE, at(14, 7), "flow-run:test", scheduled=True))
-    d.raise_problem(title="企业未按期入统", category="入统", now=at(12))
+    d.raise_problem(title="企业未按期入统", category="入统", now=at(14, 9))
 
 
 def everything(url: str, tmp_path: Path, secretariat: str) -> dict[str, Any]:
@@ -115,20 +115,23 @@ def test_the_backup_is_online_and_leaves_out_what_is_not_committed(
     assert rows(copy, "SELECT id FROM problem") == rows(district.url, "SELECT id FROM problem")
 
 
-def test_restore_refuses_a_database_with_data_unless_forced(district: Any, tmp_path: Path,
-                                                            new_database: Any) -> None:
+def test_restore_refuses_a_database_with_data_unless_confirmed(district: Any, tmp_path: Path,
+                                                               new_database: Any) -> None:
+    from coordination.services.restore_guard import target_name
+
     first = district.raise_problem(now=at(3))
     backup_file = tmp_path / "coord.backup"
     assert coord(district.url, tmp_path, "db", "backup", str(backup_file)).exit_code == 0
     district.raise_problem(title="第二个问题", now=at(4))
     district.engine.dispose()
 
-    refused = coord(district.url, tmp_path, "db", "restore", str(backup_file))
-    assert refused.exit_code == 5, refused.output
-    assert "--force" in refused.output
+    refused = coord(district.url, tmp_path, "db", "restore", str(backup_file), "--force", as_=district.admin)
+    assert refused.exit_code == 5, refused.output  # --force alone no longer replaces (tests/*/test_guarded*.py)
+    assert "--yes-replace" in refused.output
     assert len(rows(district.url, "SELECT id FROM problem")) == 2  # nothing was touched
 
-    forced = coord_json(district.url, tmp_path, "db", "restore", str(backup_file), "--force")
+    forced = coord_json(district.url, tmp_path, "db", "restore", str(backup_file), "--yes-replace",
+                        target_name(district.url), as_=district.admin)
     assert forced["replaced"] is True
     assert rows(district.url, "SELECT id FROM problem") == [(first,)]
     assert coord_json(district.url, tmp_path, "audit", "verify")["ok"]
