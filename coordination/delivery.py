@@ -11,7 +11,9 @@ link too): `[查看问题](URL)` on its own line.
 
 A failed send is *transient* when trying again later may succeed (the robot or network is down,
 HTTP 5xx or 429, a rate limit) and *permanent* otherwise (a bad URL, a wrong secret, a rejected
-message). The outbox keeps retrying transient failures until they go through.
+message). Each send is one request, never repeated here: the outbox decides when to try again
+(coordination/domain/delivery_policy.py). A request that gets no answer in time is *timed out*:
+the robot may have received it, so it must not be sent again at once.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import re
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -36,7 +40,10 @@ _TRANSIENT_ERRCODES = {
     130101,  # DingTalk: sending too fast
     130102,  # DingTalk: sending too fast (group limit)
 }
+_ROBOT_DOWN_STATUSES = {429, 502, 503, 504}  # too many requests, bad gateway, unavailable, gateway timeout
 MAX_MARKDOWN_BYTES = 4000  # WeCom refuses markdown over 4096 bytes; DingTalk allows more
+MAX_ANSWER_BYTES = 64 * 1024  # a robot's answer is a line of JSON: read no more than this
+_SECRETS = re.compile(r"(access_token|key|sign|timestamp)=[^&\s\"']+")
 
 
 class RobotKind(StrEnum):
@@ -66,7 +73,8 @@ class Outcome:
     ok: bool
     transient: bool = False
     error: str | None = None
-    tries: int = 1
+    hold_robot: bool = False  # the robot is unreachable, slow or says "slow down": its other messages wait
+    timed_out: bool = False  # sent but not answered in time: the robot may have it
 
 
 def signed_url(url: str, secret: str, timestamp_ms: int) -> str:
@@ -113,55 +121,67 @@ def payload(kind: RobotKind, message: Message) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"content": _text(message)}}
 
 
-def _classify(response: httpx.Response) -> Outcome:
-    if response.status_code >= 500 or response.status_code == 429:
-        return Outcome(False, transient=True, error=f"HTTP {response.status_code}")
-    if response.status_code >= 400:
-        return Outcome(False, transient=False, error=f"HTTP {response.status_code}: {response.text[:200]}")
+def _classify(status: int, body: bytes) -> Outcome:
+    text = body.decode("utf-8", errors="replace")
+    if status >= 500 or status == 429:  # 429 and gateway trouble: the robot, not this message
+        return Outcome(False, transient=True, error=f"HTTP {status}", hold_robot=status in _ROBOT_DOWN_STATUSES)
+    if status >= 400:
+        return Outcome(False, transient=False, error=f"HTTP {status}: {_scrub(text[:200])}")
     try:
-        answer = response.json()
+        answer = json.loads(text)
     except ValueError:
-        return Outcome(False, transient=False, error=f"not JSON: {response.text[:200]}")
+        return Outcome(False, transient=False, error=f"not JSON: {_scrub(text[:200])}")
     errcode = answer.get("errcode", 0) if isinstance(answer, dict) else None
     if errcode == 0:
         return Outcome(True)
     errmsg = answer.get("errmsg", "") if isinstance(answer, dict) else ""
-    return Outcome(False, transient=errcode in _TRANSIENT_ERRCODES, error=f"errcode {errcode}: {errmsg}")
+    busy = errcode in _TRANSIENT_ERRCODES
+    return Outcome(False, transient=busy, error=f"errcode {errcode}: {_scrub(str(errmsg)[:200])}", hold_robot=busy)
+
+
+def _scrub(text: str) -> str:
+    """An error as shown and stored: a robot's token or signature never in it."""
+    return _SECRETS.sub(lambda m: f"{m.group(1)}=…", text)
+
+
+class _TooSlow(Exception):
+    """The answer began in time but did not finish within the request's whole allowance."""
+
+
+def _read(response: httpx.Response, deadline: float) -> bytes:
+    """The answer's body, at most MAX_ANSWER_BYTES, read before `deadline` (a robot dribbling bytes
+    one at a time cannot hold a run)."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if time.monotonic() > deadline:
+            raise _TooSlow
+        if len(body) >= MAX_ANSWER_BYTES:
+            break
+    return bytes(body[:MAX_ANSWER_BYTES])
 
 
 def send_once(
     client: httpx.Client, endpoint: Endpoint, message: Message, *, timestamp_ms: int | None = None
 ) -> Outcome:
-    """One POST; never raises for network or HTTP trouble, reports it instead."""
+    """One POST; never raises for network or HTTP trouble, reports it instead.
+
+    The client's timeout bounds connecting and each wait for data; the whole request gets twice that.
+    """
     url = endpoint.url
     if endpoint.kind is RobotKind.DINGTALK and endpoint.secret:
         url = signed_url(url, endpoint.secret, timestamp_ms or int(time.time() * 1000))
+    allowance = 2 * (client.timeout.read or 10.0)
+    deadline = time.monotonic() + allowance
     try:
-        response = client.post(url, json=payload(endpoint.kind, message))
-    except httpx.HTTPError as exc:  # connection refused, timeout, protocol error
-        return Outcome(False, transient=True, error=f"{type(exc).__name__}: {exc}")
-    return _classify(response)
-
-
-def send(
-    client: httpx.Client,
-    endpoint: Endpoint,
-    message: Message,
-    *,
-    tries: int = 3,
-    backoff_s: Sequence[float] = (0.5, 2.0),
-    sleep: Callable[[float], None] = time.sleep,
-) -> Outcome:
-    """Send with up to `tries` attempts, pausing between them; only transient failures are retried."""
-    outcome = Outcome(False, transient=True, error="not tried", tries=0)
-    for attempt in range(1, max(tries, 1) + 1):
-        outcome = send_once(client, endpoint, message)
-        outcome = Outcome(outcome.ok, outcome.transient, outcome.error, attempt)
-        if outcome.ok or not outcome.transient or attempt == tries:
-            return outcome
-        if backoff_s:
-            sleep(backoff_s[min(attempt - 1, len(backoff_s) - 1)])
-    return outcome
+        with client.stream("POST", url, json=payload(endpoint.kind, message)) as response:
+            status, body = response.status_code, _read(response, deadline)
+    except (httpx.ReadTimeout, _TooSlow):
+        return Outcome(False, transient=True, error=f"timed out after {allowance / 2:g} s", hold_robot=True,
+                       timed_out=True)
+    except httpx.HTTPError as exc:  # connection refused, connect timeout, protocol error
+        return Outcome(False, transient=True, error=_scrub(f"{type(exc).__name__}: {exc}"), hold_robot=True)
+    return _classify(status, body)
 
 
 def client(timeout_s: float = 10.0) -> httpx.Client:

@@ -247,7 +247,19 @@ def outbox_list(
     if as_json:
         app_state.emit_json(rows)
         return
+    print_outbox_alarm(app_state)
     app_state.out.print(admin_screens.outbox_table(rows, app_state.lang))
+
+
+def print_outbox_alarm(app_state: AppState) -> None:
+    """The alarm line of `coord outbox list` and `coord dashboard`, when messages wait past outbox.alarm_minutes."""
+    from coordination import config
+    from coordination.render.outbox_alarm import alarm_text
+    from coordination.services.outbox_alarm import pending_alarm
+
+    alarm = pending_alarm(app_state.reader(), now=config.now())
+    if alarm is not None:
+        app_state.out.print(alarm_text(alarm, app_state.lang))
 
 
 def _message_status(text: str | None) -> str | None:
@@ -278,10 +290,12 @@ def outbox_deliver(
         app_state.emit_json(report.to_json())
     else:
         app_state.out.print(app_state.t(
-            f"已发送 {len(report.delivered)} 条；待重试 {len(report.retry_later)} 条；失败 {len(report.failed)} 条；"
-            f"无机器人 {len(report.no_webhook)} 条",
-            f"delivered {len(report.delivered)}, retry later {len(report.retry_later)}, failed "
-            f"{len(report.failed)}, no webhook {len(report.no_webhook)}"))
+            f"已发送 {len(report.delivered)} 条；待重试 {len(report.retry_later)} 条"
+            f"（其中超时 {len(report.timed_out)} 条）；机器人出错暂缓 {len(report.held)} 条；"
+            f"留待下次 {report.left} 条；失败 {len(report.failed)} 条；无机器人 {len(report.no_webhook)} 条",
+            f"delivered {len(report.delivered)}, retry later {len(report.retry_later)} ({len(report.timed_out)} "
+            f"timed out), held for a failing robot {len(report.held)}, left for the next run {report.left}, "
+            f"failed {len(report.failed)}, no webhook {len(report.no_webhook)}"))
     if not report.complete:
         raise typer.Exit(1)
 

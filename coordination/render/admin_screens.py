@@ -13,7 +13,9 @@ from typing import Any
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
+from coordination.domain.delivery_policy import SETTING_MEANINGS as SETTING_MEANINGS_OF_DELIVERY
 from coordination.domain.labels import word
 from coordination.domain.notices import NoticeKind
 
@@ -81,6 +83,8 @@ SETTING_MEANINGS: dict[str, str] = {
     "filings.limit_days": "备案：受理后多少个工作日内办结或退回（默认 5）",
     "web.base_url": "网页：coord web 的访问地址（如 https://coord.example.gov.cn），机器人消息据此链接到问题页面",
     "web.open_reads": "网页：true 表示登录者都能查看全部问题（默认 false：只看本单位、所挂项目和本人的）",
+    "amounts.max_yuan": "金额：任何录入金额的上限（元），超过视为单位填错（默认 10 万亿元）",
+    **{key: zh for key, (zh, _) in SETTING_MEANINGS_OF_DELIVERY.items()},
 }
 
 # The deployments `coord serve` runs (flows.deployments.PLANS, whose `what` is the English; a test keeps
@@ -134,8 +138,8 @@ def outbox_table(rows: Sequence[Mapping[str, Any]], lang: str) -> Table:
     table = _table(("id", "kind", "problem", "unit", "title", "status", "attempts", "last_error"), lang)
     for row in rows:
         table.add_row(str(row["id"]), message_kind(row["kind"], lang), row["problem_id"] or "—",
-                      row["unit"] or _district(lang), row["title"], message_state(row["status"], lang),
-                      str(row["attempts"]), row["last_error"] or "")
+                      row["unit"] or _district(lang), Text(row["title"]), message_state(row["status"], lang),
+                      str(row["attempts"]), Text(row["last_error"] or ""))  # Text: a title is never markup
     if not rows:
         table.caption = word("none", lang)
     return table
@@ -146,7 +150,7 @@ def webhooks_table(rows: Sequence[Mapping[str, Any]], lang: str) -> Table:
     table = _table(("name", "kind", "unit", "url", "signed", "active"), lang)
     for row in rows:
         zh, en = _ROBOT_KINDS.get(row["kind"], (row["kind"], row["kind"]))
-        table.add_row(row["name"], en if lang == "en" else zh, row["unit"] or _district(lang), row["url"],
+        table.add_row(Text(row["name"]), en if lang == "en" else zh, row["unit"] or _district(lang), Text(row["url"]),
                       word("yes" if row["signed"] else "no", lang), word("yes" if row["active"] else "no", lang))
     if not rows:
         table.caption = word("none", lang)
@@ -158,7 +162,7 @@ def settings_table(values: Mapping[str, str], english_meanings: Mapping[str, str
     table = _table(("key", "value", "meaning"), lang)
     for key, value in values.items():
         meaning = english_meanings.get(key, "") if lang == "en" else SETTING_MEANINGS.get(key, "")
-        table.add_row(key, value or "—", meaning)
+        table.add_row(key, Text(value or "—"), meaning)
     return table
 
 

@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from coordination.domain import delivery_policy
 from coordination.domain.enums import Role, parse_category
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import DEFAULT_LIMIT_DAYS
+from coordination.domain.hygiene import AMOUNT_CEILING, DEFAULT_MAX_YUAN, SETTING_MAX, clean_text
 from coordination.domain.investment import Thresholds
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
@@ -34,6 +36,7 @@ DEFAULT_OUTBOX_MAX_AGE_HOURS = 168  # a week: older news is stale in a group cha
 FILING_LIMIT = "filings.limit_days"  # working days from receipt to 办结 or 退回 (domain/filing_workflow.py)
 WEB_BASE_URL = "web.base_url"
 WEB_OPEN_READS = OPEN_READS_KEY
+AMOUNT_MAX = "amounts.max_yuan"  # the plausibility cap of any amount a person or a ledger gives, in whole 元
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 KNOWN_KEYS: dict[str, str] = {
@@ -49,6 +52,9 @@ KNOWN_KEYS: dict[str, str] = {
                   "messages link to a problem's page under it",
     WEB_OPEN_READS: "web: true lets every signed-in person read every problem (default false: each sees "
                     "their unit's, projects' and own)",
+    AMOUNT_MAX: f"amounts: the largest amount in yuan an entry may give; beyond it is a typing slip "
+                f"(default {DEFAULT_MAX_YUAN}, at most {AMOUNT_CEILING})",
+    **{key: en for key, (_, en) in delivery_policy.SETTING_MEANINGS.items()},
 }
 
 
@@ -70,8 +76,26 @@ def _values(session: Session) -> dict[str, str]:
 
 def sweep_settings(session: Session) -> SweepSettings:
     values = _values(session)
-    overrides = {name: int(values[key]) for key, name in SETTING_KEYS.items() if key in values}
+    overrides = {name: stored_count(values, key, 0) for key, name in SETTING_KEYS.items() if key in values}
     return SweepSettings(**overrides)
+
+
+STORED_COUNT_MAX = 1_000_000  # days, hours, counts: beyond it a stored value is a slip (and timedelta overflows)
+
+
+def stored_count(values: dict[str, str], key: str, default: int) -> int:
+    """A positive whole-number setting as stored; a value that does not read (written past coord, by SQL or an
+    older version) is refused with the way to fix it instead of ending the command in a traceback."""
+    raw = values.get(key)
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= STORED_COUNT_MAX:
+        raise InvalidInput(f"系统设置有误：数据库中 {key} 的值“{raw[:40]}”不是 1 至 {STORED_COUNT_MAX} 的整数；"
+                           f"请管理员用 coord setting set {key} 重设",
+                           f"a setting is wrong: {key} holds '{raw[:40]}' in the database, not a whole number from 1 "
+                           f"to {STORED_COUNT_MAX}; an admin resets it with coord setting set {key}")
+    return int(text)
 
 
 def intake_settings(session: Session) -> IntakeSettings:
@@ -84,7 +108,10 @@ def intake_settings(session: Session) -> IntakeSettings:
 
 
 def _validated(session: Session, key: str, value: str) -> str:
-    value = value.strip()
+    value = clean_text(value, field_zh=f"设置 {key} 的值", field_en=f"the value of {key}", option=None,
+                       max_len=SETTING_MAX)
+    if key == AMOUNT_MAX:
+        return str(_amount_cap(value))
     if key in SETTING_KEYS or key in (OUTBOX_MAX_AGE, FILING_LIMIT):
         if not value.isdigit() or int(value) < 1:
             raise InvalidInput(f"{key} 必须是正整数", f"{key} must be a positive integer")
@@ -99,11 +126,13 @@ def _validated(session: Session, key: str, value: str) -> str:
             points = Decimal(value)
         except InvalidOperation:
             raise InvalidInput(f"{key} 必须是数字（百分点）", f"{key} must be a number of points") from None
-        if not 0 < points <= 100:
+        if not points.is_finite() or not 0 < points <= 100:  # NaN compares with nothing
             raise InvalidInput(f"{key} 必须在 0 到 100 之间", f"{key} must be between 0 and 100")
         return format(points.normalize(), "f")
     if key == WEB_BASE_URL:
         return _base_url(value)
+    if key in delivery_policy.SETTING_MEANINGS:
+        return delivery_policy.clean_setting(key, value)
     if key == WEB_OPEN_READS:
         lowered = value.lower()
         if lowered not in _TRUE + _FALSE:
@@ -130,6 +159,33 @@ def _base_url(value: str) -> str:
                            f"web.base_url must be an http(s) address such as https://coord.example.gov.cn "
                            f"(got {value})")
     return value.rstrip("/")
+
+
+def _amount_cap(value: str) -> int:
+    from coordination.domain.investment import MoneyUnit, parse_money
+
+    try:
+        cap = parse_money(value, MoneyUnit.YUAN)
+    except InvalidInput:
+        cap = None
+    if cap is None or not 1 <= cap <= AMOUNT_CEILING:
+        raise InvalidInput(f"{AMOUNT_MAX} 须是 1 至 {AMOUNT_CEILING} 元之间的整数（可写 1000亿），收到“{value}”",
+                           f"{AMOUNT_MAX} must be a whole number of yuan from 1 to {AMOUNT_CEILING} (got '{value}')")
+    return cap
+
+
+def amount_cap(session: Session) -> int:
+    """The largest amount an entry may give (setting amounts.max_yuan); a stored value that no longer
+    reads is refused with the way to fix it, never taken for the default."""
+    stored = _values(session).get(AMOUNT_MAX)
+    if stored is None:
+        return DEFAULT_MAX_YUAN
+    try:
+        return _amount_cap(stored)
+    except InvalidInput as error:
+        raise InvalidInput(f"系统设置有误：{error.zh}；请管理员用 coord setting set {AMOUNT_MAX} 重设",
+                           f"a setting is wrong: {error.en}; an admin resets it with coord setting set "
+                           f"{AMOUNT_MAX}") from None
 
 
 def web_base_url(session: Session) -> str | None:
@@ -171,17 +227,24 @@ def _current(session: Session) -> dict[str, str]:
     shown[PROJECT_YELLOW] = values.get(PROJECT_YELLOW, str(thresholds.yellow_points))
     shown[PROJECT_RED] = values.get(PROJECT_RED, str(thresholds.red_points))
     shown[REPORTS_FOLDER] = values.get(REPORTS_FOLDER, "")  # empty: the report flows need one set
+    shown[AMOUNT_MAX] = values.get(AMOUNT_MAX, str(DEFAULT_MAX_YUAN))
+    shown.update({key: values.get(key, default) for key, default in delivery_policy.DEFAULTS.items()})
     return shown
 
 
 def outbox_max_age(session: Session) -> timedelta:
     """How old an unsent message may grow before it expires (a robot registered late is not flooded)."""
-    return timedelta(hours=int(_values(session).get(OUTBOX_MAX_AGE, DEFAULT_OUTBOX_MAX_AGE_HOURS)))
+    return timedelta(hours=stored_count(_values(session), OUTBOX_MAX_AGE, DEFAULT_OUTBOX_MAX_AGE_HOURS))
+
+
+def delivery_limits(session: Session) -> delivery_policy.DeliveryLimits:
+    """A delivery run's request timeout and time budget, and the outbox alarm's threshold."""
+    return delivery_policy.DeliveryLimits.from_values(_values(session))
 
 
 def filing_limit_days(session: Session) -> int:
     """The working days a filing has from receipt (setting filings.limit_days)."""
-    return int(_values(session).get(FILING_LIMIT, DEFAULT_LIMIT_DAYS))
+    return stored_count(_values(session), FILING_LIMIT, DEFAULT_LIMIT_DAYS)
 
 
 def list_settings(uow: UnitOfWork) -> dict[str, str]:

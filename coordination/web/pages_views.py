@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from coordination.domain.enums import Level
+from coordination.domain.enums import Level, Role
 from coordination.domain.errors import InvalidInput, NotFound
 from coordination.domain.periods import Cadence, Period, last_complete, parse_period
 from coordination.services import issues, meetings, reports, todo
@@ -59,13 +59,25 @@ def dashboard(request: Request, identity: Annotated[Identity, Depends(page_ident
     names = todo.names(identity.reader())
     figures = charts.Figures(lang, names.units, names.projects)
     return page(request, identity, "dashboard.html", {
-        "d": found, "charts": {
+        "d": found, "outbox_alarm": _outbox_alarm(identity, names.roles.get(identity.handle, frozenset()), lang),
+        "charts": {
             "lights": figures.lights(found.lights),
             "weeks": figures.weeks(found.weeks),
             "units": figures.units(found.units),
             "behind": figures.behind(found.behind[:8], str(found.board.as_of)),
         },
     })
+
+
+def _outbox_alarm(identity: Identity, roles: frozenset[Role], lang: str) -> str | None:
+    """Messages waiting past outbox.alarm_minutes, for those who fix robots and requeue messages."""
+    from coordination.render.outbox_alarm import alarm_sentence
+    from coordination.services.outbox_alarm import pending_alarm
+
+    if not roles & {Role.ADMIN, Role.SECRETARIAT}:
+        return None
+    alarm = pending_alarm(identity.reader(), now=identity.now)
+    return alarm_sentence(alarm, lang) if alarm is not None else None
 
 
 # ---- meetings ------------------------------------------------------------------------------

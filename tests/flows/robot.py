@@ -1,16 +1,20 @@
 """A group robot on 127.0.0.1: a real HTTP server that records what it receives and answers from a script.
 
 It speaks the DingTalk/WeCom dialect (`{"errcode": 0, "errmsg": "ok"}`), checks DingTalk signatures
-when given a secret, and can be told to fail: HTTP errors, refusals (errcode), or a closed port.
+when given a secret, and can be told to fail: HTTP errors, refusals (errcode), a closed port, an answer
+that comes late (`delay_s`: it has taken the message all the same), or one answer for the messages
+whose text holds a marker (`answers_for`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,13 +38,17 @@ class Robot:
     requests: list[str] = field(default_factory=list)  # every path asked, accepted or not
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay_s: float = 0.0  # waits this long before answering each POST
+    answers_for: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # marker in text -> answer
 
     def reply(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.requests.append(path)
             if self.secret is not None and not _signed(path, self.secret):
                 return 200, {"errcode": 310000, "errmsg": "sign not match"}
-            status, answer = self.script.pop(0) if self.script else self.default
+            text = json.dumps(body, ensure_ascii=False)
+            marked = [answer for marker, answer in self.answers_for.items() if marker in text]
+            status, answer = marked[0] if marked else self.script.pop(0) if self.script else self.default
             if status == 200 and answer.get("errcode") == 0:
                 self.received.append(body)
             return status, answer
@@ -68,6 +76,8 @@ def running(robot: Robot) -> Iterator[Robot]:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             status, answer = robot.reply(self.path, body)
+            if robot.delay_s:
+                time.sleep(robot.delay_s)
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -77,6 +87,10 @@ def running(robot: Robot) -> Iterator[Robot]:
 
         def log_message(self, *args: Any) -> None:
             pass
+
+        def handle(self) -> None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+                super().handle()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     robot.url = f"http://127.0.0.1:{server.server_address[1]}/robot/send?access_token=test-token"

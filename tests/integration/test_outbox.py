@@ -10,15 +10,15 @@ from sqlalchemy import text
 
 from coordination import delivery
 from coordination.config import DISTRICT_TZ
+from coordination.domain.delivery_policy import DeliveryLimits
 from coordination.domain.enums import Action, Difficulty
 from coordination.domain.errors import NotPermitted
 from coordination.domain.notices import Notice
-from coordination.services import outbox, sweep
+from coordination.services import outbox, outbox_delivery, sweep
 from coordination.uow import UnitOfWork
 from tests.flows.robot import BUSY, KEYWORD_REFUSED, OK, Robot, closed_port_url, running
 
 SECRET = "SEC0123456789abcdef"
-NO_WAIT: tuple[float, ...] = (0.0,)
 
 
 def local(day: date, hour: int = 9) -> datetime:
@@ -38,7 +38,6 @@ def notice(n: int, unit: str | None = None) -> Notice:
 
 
 def deliver(d: Any, **options: Any) -> outbox.DeliveryReport:
-    options.setdefault("backoff_s", NO_WAIT)
     options.setdefault("now", local(date(2024, 6, 12), 10))
     return outbox.deliver(d.uow(), **options)
 
@@ -80,15 +79,19 @@ def test_a_wecom_robot_receives_markdown_content(district: Any) -> None:
     assert robot.received == [{"msgtype": "markdown", "markdown": {"content": notice(2).body}}]
 
 
-def test_a_robot_that_fails_first_and_succeeds_later_gets_the_message_once_in_one_run(district: Any) -> None:
-    with running(Robot(script=[BUSY, BUSY])) as robot:
+def test_a_busy_robot_is_asked_once_per_run_and_gets_the_message_after_the_wait(district: Any) -> None:
+    ten = local(date(2024, 6, 12), 10)
+    with running(Robot(script=[BUSY])) as robot:
         add_robot(district, robot.url)
         queue(district, notice(3))
 
-        report = deliver(district, tries=3)
+        busy = deliver(district, now=ten)
+        again = deliver(district, now=ten)  # within the minute's wait: not tried
+        later = deliver(district, now=ten + timedelta(minutes=1))
 
-    assert len(robot.requests) == 3 and len(robot.received) == 1
-    assert report.delivered and report.complete
+    assert busy.retry_later and not busy.complete and again.claimed == 0
+    assert later.delivered and later.complete
+    assert len(robot.requests) == 2 and len(robot.received) == 1
 
 
 def test_a_robot_that_is_down_leaves_messages_pending_and_a_later_run_delivers_each_exactly_once(
@@ -96,18 +99,21 @@ def test_a_robot_that_is_down_leaves_messages_pending_and_a_later_run_delivers_e
 ) -> None:
     add_robot(district, closed_port_url())
     queue(district, *(notice(n) for n in range(1, 6)))
+    ten = local(date(2024, 6, 12), 10)
 
-    down = deliver(district, tries=2)
+    down = deliver(district, now=ten)  # the first message finds the robot down; the others are not tried
 
-    assert not down.complete and len(down.retry_later) == 5
+    assert not down.complete and (len(down.retry_later), len(down.held)) == (1, 4)
     assert set(statuses(district).values()) == {"pending"}
     with running(Robot(script=[BUSY])) as robot:  # back, but still shaky at first
         add_robot(district, robot.url)
-        first = deliver(district, tries=1)  # the busy answer holds back every message of that robot
-        second = deliver(district, tries=1)
-        third = deliver(district, tries=1)
+        first = deliver(district, now=ten)  # the busy answer to the second holds back the robot's others
+        second = deliver(district, now=ten)  # the first two wait; the rest go
+        third = deliver(district, now=ten + timedelta(minutes=5))
+        fourth = deliver(district, now=ten + timedelta(minutes=5))
 
-    assert len(first.delivered) == 0 and len(second.delivered) == 5 and third.claimed == 0
+    assert (len(first.delivered), len(first.held)) == (0, 3) and len(second.delivered) == 3
+    assert len(third.delivered) == 2 and fourth.claimed == 0
     assert sorted(robot.texts()) == sorted(notice(n).body for n in range(1, 6))
     assert set(statuses(district).values()) == {"delivered"}
 
@@ -116,7 +122,7 @@ def test_a_refused_message_is_parked_as_failed_after_max_attempts_and_can_be_que
     with running(Robot(default=KEYWORD_REFUSED)) as robot:
         add_robot(district, robot.url)
         queue(district, notice(4))
-        reports = [deliver(district, max_attempts=3) for _ in range(4)]
+        reports = [deliver(district, max_attempts=3, now=local(date(2024, 6, 12), 10 + 3 * n)) for n in range(4)]
         assert [len(r.failed) for r in reports] == [0, 0, 1, 0]
         assert statuses(district) == {"test:4": "failed"}
 
@@ -149,10 +155,10 @@ def test_without_any_robot_messages_wait_in_the_outbox(district: Any) -> None:
 def test_a_message_held_by_a_running_delivery_is_not_claimed_by_another(district: Any) -> None:
     queue(district, notice(6))
     now = local(date(2024, 6, 12), 10)
-    first = outbox._claim(district.uow(), now=now, limit=10, lease=timedelta(minutes=10))
-    second = outbox._claim(district.uow(), now=now + timedelta(minutes=1), limit=10, lease=timedelta(minutes=10))
-    after_lease = outbox._claim(district.uow(), now=now + timedelta(minutes=11), limit=10,
-                                lease=timedelta(minutes=10))
+    limits = DeliveryLimits()  # a lease of the run's budget, two timeouts and a minute: 3 min 20 s
+    first = outbox_delivery.claim(district.uow(), now=now, limits=limits)
+    second = outbox_delivery.claim(district.uow(), now=now + timedelta(minutes=1), limits=limits)
+    after_lease = outbox_delivery.claim(district.uow(), now=now + timedelta(minutes=4), limits=limits)
 
     assert [c.id for c in first] == [c.id for c in after_lease] and second == []
 

@@ -21,7 +21,6 @@ from coordination.services.settings import WEB_BASE_URL, set_setting
 from tests.flows.robot import Robot, running
 
 BASE_URL = "https://coord.example.gov.cn"
-NO_WAIT: tuple[float, ...] = (0.0,)
 
 
 def local(day: date, hour: int = 9) -> datetime:
@@ -41,7 +40,7 @@ def add_robot(d: Any, url: str, *, kind: str = "dingtalk", unit: str | None = No
 
 
 def deliver(d: Any) -> outbox.DeliveryReport:
-    return outbox.deliver(d.uow(), now=NOW, backoff_s=NO_WAIT)
+    return outbox.deliver(d.uow(), now=NOW)
 
 
 def assigned_problem(d: Any) -> str:
