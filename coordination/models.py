@@ -369,6 +369,30 @@ class AuditEvent(SQLModel, table=True):
     on_time: bool | None = None
 
 
+class AuditCheckpoint(SQLModel, table=True):
+    """Append-only: every audit stream's head at a moment, signed (HMAC) with a key kept outside the database.
+
+    See coordination/domain/checkpoint.py: the events covered are those with ids up to `last_event_id`
+    but for `gaps`; `stream_types` holds each type's streams, events and heads digest.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})  # the number, signed too
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor: str = Field(max_length=40)
+    origin: str = Field(max_length=80)
+    last_event_id: int = Field(sa_type=BigInteger)
+    gaps: str = Field(sa_type=Text)  # JSON [[first, last], …]
+    events: int = Field(sa_type=BigInteger)
+    streams: int
+    stream_types: str = Field(sa_type=Text)  # JSON {type: {streams, events, digest}}
+    heads_digest: str = Field(sa_type=String(64))
+    key_id: str = Field(max_length=16)  # which key signed it (never the key)
+    previous_mac: str | None = Field(default=None, sa_type=String(64))
+    mac: str = Field(sa_type=String(64))
+
+
 class CalendarYear(SQLModel, table=True):
     """An official schedule loaded by an admin for a year the calendar package lacks."""
 
@@ -483,6 +507,8 @@ class OutboxMessage(SQLModel, table=True):
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a delivery run holds it
     webhook: str | None = Field(default=None, max_length=40)  # where it went
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the last try, whatever came of it
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # after a failure: not tried before
 
 
 class ProjectPlan(SQLModel, table=True):

@@ -39,6 +39,13 @@ def configure(connection: Connection) -> None:
     )
 
 
+def grant_app_role(connection: Connection) -> None:
+    """PostgreSQL: the role named by COORD_APP_ROLE may use every table, the audit tables only to add to."""
+    from coordination.services.checkpoint_guard import grant_app_role as grant
+
+    grant(connection)
+
+
 def run() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
@@ -54,12 +61,14 @@ def run() -> None:
             with engine.begin() as own:
                 configure(own)
                 context.run_migrations()
+                grant_app_role(own)
         finally:
             engine.dispose()
         return
     configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+        grant_app_role(connection)
 
 
 if context.is_offline_mode():

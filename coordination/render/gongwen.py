@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coordination.domain.hygiene import visible
+
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 TOP_MM, LEFT_MM = 37, 28
 TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
@@ -170,7 +172,7 @@ def _sort_rpr(rpr: Any) -> None:
 
 def run(paragraph: Any, text: str, font: str = BODY_FONT, size: float = BODY_PT, *, bold: bool = False) -> Any:
     """A run of `text` with its fonts (East Asian included), size and colour set on the run itself."""
-    added = paragraph.add_run(text)
+    added = paragraph.add_run(visible(text))  # Word refuses control characters: an old record's shown escaped
     _font(added._element.get_or_add_rPr(), font, size, bold=bold)
     return added
 
@@ -274,6 +276,16 @@ def signature(word: Any, office: str, day: str) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(shift * CHAR)
         run(paragraph, text)
+
+
+def colophon(word: Any, text: str) -> Any:
+    """A 版记-style last line in 4号仿宋 between two rules (the audit fingerprint a report carries)."""
+    word.add_paragraph()
+    paragraph = word.add_paragraph()
+    paragraph.paragraph_format.keep_together = True
+    run(paragraph, text, BODY_FONT, PAGE_NUMBER_PT)
+    rule(paragraph, top=True, bottom=True)
+    return paragraph
 
 
 def rule(paragraph: Any, *, top: bool = False, bottom: bool = False, size: int = 8) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from coordination.domain.enums import Light, State
+from coordination.domain.hygiene import visible
 from coordination.domain.labels import label
 from coordination.domain.meetings import chinese_ordinal
 from coordination.render.annual import blank_rows, closing_line
@@ -110,6 +111,7 @@ class Document:
     figures: dict[str, Any] = field(default_factory=dict)
     as_of: str | None = None
     closing: list[str] = field(default_factory=list)  # lines after the last table (the body's last words)
+    footer: str | None = None  # the latest audit checkpoint's fingerprint, so that paper holds a copy
 
 
 _TITLES = {
@@ -196,6 +198,11 @@ def document(report: dict[str, Any], lang: str = "zh") -> Document:
     totals = problems["totals"]
     days = problems["days_to_close"]
     doc.cadence, doc.as_of = report["cadence"], report.get("as_of")
+    if report.get("checkpoint"):
+        from coordination.config import DISTRICT_TZ
+        from coordination.domain.checkpoint import stamp_line
+
+        doc.footer = stamp_line(report["checkpoint"], lang, DISTRICT_TZ)
     doc.figures = {**totals, "meetings": report["meetings"]["count"], "decisions": report["meetings"]["decisions"],
                    "queued": sum(q.get("count", len(q["items"])) for q in report["queues"])}
     if report.get("annual"):  # the summary's paragraphs, every blank filled
@@ -332,7 +339,9 @@ def markdown(doc: Document, lang: str = "zh", cap: int | None = LIST_CAP) -> str
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += [f"{line}\n" for line in doc.closing]
-    return "\n".join(lines).rstrip() + "\n"
+    if doc.footer:
+        lines += ["---", "", f"{doc.footer}\n"]
+    return visible("\n".join(lines).rstrip()) + "\n"  # a file someone may `cat`
 
 
 def _typed(value: Any, kind: str) -> Any:
@@ -351,6 +360,8 @@ def _typed(value: Any, kind: str) -> Any:
         return date.fromisoformat(str(value))
     if isinstance(value, Ids):
         value = "、".join(value.ids) or None
+    if isinstance(value, str):
+        value = visible(value)  # an old record's control character would stop openpyxl: shown escaped
     if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
         return value[: EXCEL_CELL_LIMIT - 1] + "…"
     return value
@@ -382,7 +393,7 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
     sheets.print_setup(cover)
 
     def styled(sheet: Any, value: Any, **style: Any) -> Any:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=visible(value) if isinstance(value, str) else value)
         for name, setting in style.items():
             setattr(cell, name, setting)
         return cell
@@ -405,6 +416,9 @@ def xlsx(doc: Document, path: Path, lang: str = "zh") -> Path:
     cover.append([])
     for paragraph in [*doc.paragraphs, *doc.closing]:
         cover.append([styled(cover, paragraph, alignment=Alignment(wrap_text=True, vertical="top"))])
+    if doc.footer:
+        cover.append([])
+        cover.append([doc.footer])
     wrap = Alignment(wrap_text=True, vertical="top")
     head = sheets.header_style()
     used: set[str] = set()
@@ -573,6 +587,8 @@ def docx(doc: Document, path: Path, lang: str = "zh", cap: int | None = LIST_CAP
         if any(MORE in row for row in table.visible(cap)):
             gongwen.body(word, "（完整清单见同期 Excel 版报告。）" if zh
                          else "(The whole list is in the Excel report.)")
+    if doc.footer:
+        gongwen.colophon(word, doc.footer)
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(str(path))
     return path

@@ -114,7 +114,7 @@ def screens(doc: Document, report: dict[str, Any], lang: str = "zh",
     """The report's title and period, its paragraphs, its tables, then two bar charts: the units'
     closure rates and the problems closed each month."""
     parts: list[RenderableType] = [Text(doc.title, style="bold"), Text(doc.period, style="dim")]
-    parts += [Panel(paragraph) for paragraph in doc.paragraphs]
+    parts += [Panel(Text(paragraph)) for paragraph in doc.paragraphs]  # text, not markup: it names units
     for table in doc.tables:
         parts += [Text(""), fitted(table, lang, cap)]
     units = [s for s in report["problems"]["by_unit"] if s["closure_rate"] is not None]
@@ -125,4 +125,5 @@ def screens(doc: Document, report: dict[str, Any], lang: str = "zh",
         parts += [Text(""), Bars("各月办结销号" if lang != "en" else "Closed per month",
                                  [(t["period"], t["closed"]) for t in report["trend"]], percent=False)]
     parts += [Text(""), *(Text(line) for line in doc.closing)] if doc.closing else []
+    parts += [Text(""), Text(doc.footer, style="dim")] if doc.footer else []
     return parts

@@ -57,6 +57,8 @@ def publish(uow: UnitOfWork, *, caller: Caller, cadence: Cadence, period: Period
     totals = data["problems"]["totals"]
     summary = (f"新增问题 {totals['new']} 个，办结销号 {totals['closed']} 个，期末在办 {totals['in_hand_end']} 个"
                f"（超期 {totals['overdue']} 个），提级 {totals['escalations']} 次。")
+    if doc.footer:  # the latest audit checkpoint's fingerprint: the chat holds a copy too
+        summary += f"\n\n{doc.footer}"
     with uow:
         session = uow.session
         append_event(session, stream_type="report", stream_id=f"{cadence.value}:{period.name}", action="publish",

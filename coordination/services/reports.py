@@ -44,6 +44,7 @@ from coordination.domain.reports import (
 )
 from coordination.domain.workdays import WorkCalendar
 from coordination.services.calendar import work_calendar
+from coordination.services.checkpoints import latest_stamp
 from coordination.services.settings import PROJECT_RED, PROJECT_YELLOW
 from coordination.services.snapshot import directory
 from coordination.services.special_plans import own_units
@@ -471,6 +472,7 @@ class Report:
     missing_kinds: list[dict[str, str]] = field(default_factory=list)
     running: bool = False  # the period has not ended: computed as of `as_of`
     indicators: list[dict[str, Any]] = field(default_factory=list)  # 指标监测 (monthly only)
+    checkpoint: dict[str, Any] | None = None  # the latest audit checkpoint when made: {number, at, fingerprint}
 
     def to_json(self, head: int | None = None) -> dict[str, Any]:
         """The report as plain JSON values; with `head`, each problem list holds only its first items
@@ -499,6 +501,7 @@ class Report:
                          "count": len(self.meetings),
                          "decisions": sum(m.decisions for m in self.meetings)},
             "queues": [q.to_json(lists) for q in self.queues],
+            "checkpoint": self.checkpoint,
         }
         if self.cadence in (Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.ANNUAL):
             data["trend"] = self.trend
@@ -774,7 +777,7 @@ def build(uow: UnitOfWork, *, cadence: Cadence, period: Period, viewer: Viewer |
         report = Report(
             cadence=cadence, period=period, as_of=as_of, problems=section,
             meetings=_meetings(context, computed), queues=_queues(context, section.in_hand_list),
-            running=running,
+            running=running, checkpoint=latest_stamp(connection),
         )
         period = computed
         if cadence is not Cadence.WEEKLY:

@@ -43,6 +43,7 @@ from coordination.domain.sweep import (
     escalation_reason,
 )
 from coordination.domain.workdays import WorkCalendar
+from coordination.services import checkpoints
 from coordination.services.common import Caller, load_actor, require_role
 from coordination.services.issues import light_expression
 from coordination.services.settings import sweep_settings
@@ -92,6 +93,7 @@ class SweepResult:
     events: int = 0
     messages: int = 0
     seconds: float = 0.0
+    checkpoint: dict[str, Any] | None = None  # the audit checkpoint the run wrote (services/checkpoints.py)
 
     @property
     def changed(self) -> bool:
@@ -112,7 +114,7 @@ class SweepResult:
             "escalations": [{"id": e.problem_id, "from_level": e.from_level, "to_level": e.to_level, "why": e.why}
                             for e in self.escalations],
             "refused": self.refused, "events": self.events, "messages": self.messages,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.seconds, 3), "checkpoint": self.checkpoint,
         }
 
 
@@ -224,6 +226,7 @@ def sweep(
                 journal.event(SWEEP_STREAM, caller.today.isoformat(), "sweep", {},
                               extra={"summary": _summary(result)})
                 journal.write()
+                result.checkpoint = checkpoints.anchor_sweep(session, caller, batch_key)
                 uow.commit()
     except OperationalError as exc:
         raise _busy(exc) from exc

@@ -29,6 +29,7 @@ from coordination.domain.transitions import PROBLEM_ACTIONS, TRANSITIONS
 from coordination.services import audit, calendar, issues
 from coordination.services.common import Caller
 from coordination.uow import UnitOfWork
+from tests.attacker import unguarded
 
 START = datetime(2026, 12, 14, 1, 30, tzinfo=UTC)  # Monday 14 Dec 2026: due dates run into 2027
 HANDLES = ["admin", "wang_mishu", "li_zhuanyuan", "zhao_jingban", "qian_juzhang", "sun_jingban",
@@ -220,7 +221,7 @@ def test_tampering_with_one_stored_event_breaks_its_chain_at_that_event(district
     district.act(district.handler, problem_id, Action.PROGRESS, reason="已完成用地预审")
     district.act(district.handler, problem_id, Action.RESOLVE, reason="用地批复已下达")
     assert audit.verify_chains(district.uow()).ok
-    with district.engine.begin() as conn:
+    with district.engine.begin() as conn, unguarded(conn):  # as one holding the database could
         changed = conn.execute(
             text("UPDATE audit_event SET reason = :r WHERE stream_type = 'problem' AND stream_id = :id AND seq = 4"),
             {"r": "已完成用地预审并取得批复", "id": problem_id},
@@ -237,7 +238,7 @@ def test_tampering_with_one_stored_event_breaks_its_chain_at_that_event(district
 def test_tampering_with_a_payload_is_detected_too(district: Any) -> None:
     problem_id = district.raise_problem()
     district.assign(problem_id, difficulty=Difficulty.A)
-    with district.engine.begin() as conn:
+    with district.engine.begin() as conn, unguarded(conn):  # as one holding the database could
         conn.execute(
             text("UPDATE audit_event SET payload = replace(payload, '\"difficulty\":\"A\"', '\"difficulty\":\"C\"') "
                  "WHERE stream_type = 'problem' AND stream_id = :id AND seq = 2"),
@@ -252,7 +253,7 @@ def test_deleting_an_event_breaks_the_sequence(district: Any) -> None:
     problem_id = district.raise_problem()
     district.assign(problem_id)
     district.act(district.handler, problem_id, Action.ACKNOWLEDGE)
-    with district.engine.begin() as conn:
+    with district.engine.begin() as conn, unguarded(conn):  # as one holding the database could
         conn.execute(text("DELETE FROM audit_event WHERE stream_type = 'problem' AND stream_id = :id AND seq = 2"),
                      {"id": problem_id})
     report = audit.verify_chains(district.uow())

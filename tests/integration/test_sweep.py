@@ -136,8 +136,9 @@ def test_dry_run_reports_what_the_real_run_then_does_and_writes_nothing(district
     assert snapshot(district) == before
 
     real = run_sweep(district, date(2024, 6, 12))
-    assert preview.to_json() | {"dry_run": False, "seconds": 0} == real.to_json() | {"seconds": 0}
-    assert real.events > 0
+    # Only the real run signs an audit checkpoint.
+    assert preview.to_json() | {"dry_run": False, "seconds": 0} == real.to_json() | {"seconds": 0, "checkpoint": None}
+    assert real.events > 0 and real.checkpoint is not None and preview.checkpoint is None
 
 
 def test_a_resolution_waiting_for_verification_turns_red_without_a_reminder(district: Any) -> None:
