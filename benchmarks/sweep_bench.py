@@ -76,7 +76,8 @@ def seed(path: Path, problems: int, rng: random.Random) -> Any:
         rows.append(fields)
         hashed = {"stream_type": "problem", "stream_id": fields["id"], "seq": 1, "action": "raise",
                   "from_state": None, "to_state": "in_progress", "actor": ADMIN, "at": raised_at.isoformat(),
-                  "origin": "bench", "reason": None,
+                  "origin": "bench", "reason": None, "level": None, "lead_unit": None, "due_date": None,
+                  "on_time": None,
                   "payload": canonical({"changes": {**fields, "co_units": []}})}
         events.append({**hashed, "at": raised_at, "prev_hash": GENESIS, "hash": event_hash(GENESIS, hashed)})
     with engine.begin() as conn:

@@ -46,6 +46,11 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def token_fingerprint(digest: str) -> str:
+    """What a token's audit event records of its stored hash: enough to tell a changed hash, never the hash."""
+    return hashlib.sha256(f"coord-token:{digest}".encode()).hexdigest()[:32]
+
+
 def load_actor(session: Session, handle: str, caller: Caller | None = None) -> Actor:
     """The acting person with their roles; unknown or inactive identities are not permitted.
 

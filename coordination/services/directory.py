@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from coordination.domain.enums import ProjectKind, ProjectLevel, Role, UnitKind, parse_category
 from coordination.domain.errors import Conflict, InvalidInput, NotFound
+from coordination.domain.hygiene import NAME_MAX, check_amount, check_year, required_text
 from coordination.models import Person, PersonRole, Project, ProjectPlan, RosterEntry, RoutingRule, Unit
 from coordination.services.common import (
     SYSTEM_HANDLE,
@@ -18,7 +19,9 @@ from coordination.services.common import (
     load_actor,
     require_role,
     token_digest,
+    token_fingerprint,
 )
+from coordination.services.settings import amount_cap
 from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
@@ -35,9 +38,8 @@ def valid_code(text: str, what_zh: str, what_en: str) -> str:
 
 
 def need_name(name: str, what_zh: str, what_en: str) -> str:
-    if not name.strip():
-        raise InvalidInput(f"{what_zh}名称不能为空", f"the {what_en} name must not be empty")
-    return name.strip()
+    return required_text(name, field_zh=f"{what_zh}名称", field_en=f"the {what_en} name", option=None,
+                         max_len=NAME_MAX)
 
 
 # ---- set-up --------------------------------------------------------------------------------
@@ -54,6 +56,7 @@ class InitResult:
 
 def bootstrap(uow: UnitOfWork, *, caller: Caller, admin_handle: str, admin_name: str) -> InitResult:
     """Create the built-in `system` actor and a first administrator when the database has none."""
+    admin_name = need_name(admin_name, "管理员", "administrator")
     with uow:
         session = uow.session
         created_system = False
@@ -373,6 +376,18 @@ def add_project(
         return view
 
 
+def check_investment(session: Session, *, total_yuan: int | None, plan_yuan: int | None,
+                     plan_year: int | None) -> None:
+    """A project's amounts within the setting amounts.max_yuan, its plan's year within range."""
+    cap = amount_cap(session)
+    for yuan, zh, en, option in ((total_yuan, "总投资", "the total investment", "--total"),
+                                 (plan_yuan, "年度计划投资", "the annual plan", "--annual-plan")):
+        if yuan is not None:
+            check_amount(yuan, cap=cap, field_zh=zh, field_en=en, option=option)
+    if plan_year is not None:
+        check_year(plan_year, option="--plan-year")
+
+
 def create_project(
     session: Session,
     *,
@@ -391,6 +406,8 @@ def create_project(
     code = valid_code(code, "项目代码", "project code")
     name = need_name(name, "项目", "project")
     details = details or InvestmentDetails()
+    check_investment(session, total_yuan=details.total_investment_yuan, plan_yuan=details.annual_plan_yuan,
+                     plan_year=details.plan_year)
     if not leaders:
         raise InvalidInput("项目至少需要一位挂钩区领导（--leader）", "a project needs a linked leader (--leader)")
     if session.get(Project, code) is not None:
@@ -402,7 +419,8 @@ def create_project(
     session.add(project)
     session.flush()
     _write_roster(session, code, leaders=leaders, helpers=helpers, specialists=specialists)
-    extra = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in columns.items() if v not in (None, False)}
+    extra = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in columns.items()
+             if v is not None and v is not False}  # not `in (None, False)`: a total of 0 is recorded
     append_event(session, stream_type="project", stream_id=code, action="project_add", caller=caller,
                  changes={"name": name, "level": level.value, "locality": locality, "lead_unit": lead_unit,
                           "leaders": sorted(set(leaders)), "helpers": sorted(set(helpers)),
@@ -531,4 +549,6 @@ def _set_token(uow: UnitOfWork, *, caller: Caller, handle: str, digest: str | No
     return change_own_or_as_admin(uow, caller=caller, handle=handle, zh="管理他人的令牌",
                                    en="manage the tokens of others", values={"token_hash": digest},
                                    action="token_create" if digest else "token_revoke",
-                                   recorded={"token": "issued" if digest else "revoked"})
+                                   # the fingerprint lets audit verify tell a hash changed behind its back
+                                   recorded={"token": "issued", "fingerprint": token_fingerprint(digest)}
+                                   if digest else {"token": "revoked"})

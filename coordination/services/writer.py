@@ -225,8 +225,17 @@ class Journal:
                                         always_digest=self.always_digest, noun=self.workflow.label_zh))
         return found
 
-    def write(self) -> int:
-        """Write rows, updates, events and notices; Conflict (nothing kept) if an item moved meanwhile."""
+    def write(self, *, notices: bool = True) -> int:
+        """Write rows, updates, events and notices; Conflict (nothing kept) if an item moved meanwhile.
+
+        `notices=False` writes what is queued so far and keeps the notices for a later write: a large
+        import writes in parts, and each unit's digest still lists every part."""
+        if not notices:
+            told, kept = self._told, self.notices
+            self._told, self.notices = {}, []
+            written = self.write()
+            self._told, self.notices = told, kept
+            return written
         self.session.flush()  # rows a use case added through the ORM go first: events and snapshots see them
         connection = self.session.connection()
         for table, rows in self._inserts.values():
@@ -237,9 +246,9 @@ class Journal:
         if self.events:
             executemany(connection, insert(EVENT), self.events, cache_key=("insert", EVENT.name))
             moved(self.session, {e["stream_type"] for e in self.events})
-        notices = self.notices + self.policy_notices()
-        if notices:
-            queue_notices(connection, notices, self.caller)
+        queued = self.notices + self.policy_notices()
+        if queued:
+            queue_notices(connection, queued, self.caller)
         written = len(self.events)
         self.events, self.notices = [], []
         self._inserts, self._updates, self._told = {}, {}, {}
