@@ -18,12 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from coordination.domain.enums import CATEGORIES, Difficulty, ProjectKind, ProjectLevel, State
+from coordination.domain.hygiene import visible
 from coordination.domain.labels import label
 from coordination.domain.ledger import INDICATORS, PROBLEMS, PROGRESS, PROJECTS, Choices, SheetSpec, ValueKind
+from coordination.domain.ledger_kinds import GUIDE_LINE, ReadingSheet, Shown
 
 # Cell formats by what a column holds. Money is always in 万元 (the header says so).
 MONEY, PERCENT, DATE, INTEGER, TEXT = "money", "percent", "date", "int", "text"
-NUMBER_FORMATS: dict[str, str] = {MONEY: "#,##0.00", PERCENT: "0.0%", DATE: "yyyy-mm-dd", INTEGER: "0"}
+EXACT_WAN, YUAN = "exact_wan", "yuan"  # 万元 showing every 元 (up to four decimals); whole 元
+NUMBER_FORMATS: dict[str, str] = {MONEY: "#,##0.00", PERCENT: "0.0%", DATE: "yyyy-mm-dd", INTEGER: "0",
+                                  EXACT_WAN: "#,##0.00##", YUAN: "#,##0"}
 
 MIN_WIDTH = 8  # characters (an ASCII character is 1, a CJK character 2)
 MAX_WIDTH = 50  # wider content and titles wrap within this
@@ -51,6 +55,11 @@ def shown(value: Any, kind: str = TEXT) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if kind == MONEY:
             return f"{float(value):,.2f}"
+        if kind == EXACT_WAN:
+            text = f"{Decimal(value):,.4f}"
+            return text[:-2] + text[-2:].rstrip("0")
+        if kind == YUAN:
+            return f"{int(value):,}"
         if kind == PERCENT:
             return f"{float(value) * 100:.1f}%"
     return str(value)
@@ -138,6 +147,7 @@ GUIDE: tuple[str, ...] = (
     "不同的即填报（以前月份即更正），与 coord indicator record 同样校验、留痕。指标须先在 coord 中登记。",
     "",
     "单位、人员两张表列出 coord 中已登记的单位和人员，供下拉选择和查阅，导入时不读取。",
+    GUIDE_LINE,
     "台账中出现的单位和人员必须先在 coord 中登记（coord unit add、coord person add）。",
     "",
     "导入：coord ledger import 文件.xlsx（先检查整个文件，有任何错误则一行也不写入，"
@@ -154,6 +164,7 @@ class LedgerBook:
     progress: Sequence[dict[str, Any]] = ()
     problems: Sequence[dict[str, Any]] = ()
     indicators: Sequence[dict[str, Any]] = ()  # months of indicators (指标)
+    readings: Sequence[tuple[ReadingSheet, Sequence[dict[str, Any]]]] = ()  # the export's other kinds, to read
     units: Sequence[tuple[str, str, str]] = ()  # code, name, kind
     people: Sequence[tuple[str, str, str, str]] = ()  # handle, name, unit, roles
     title: str = "coord 台账"
@@ -229,6 +240,35 @@ def _sheet(workbook: Any, spec: SheetSpec, rows: Sequence[dict[str, Any]], has_u
     finish_sheet(sheet, header_row=1, widths=widths, last_row=len(rows) + 1, frozen_columns=1)
 
 
+_READING_KINDS = {Shown.TEXT: TEXT, Shown.DATE: DATE, Shown.WAN: EXACT_WAN, Shown.YUAN: YUAN}
+
+
+def _reading_sheet(workbook: Any, spec: ReadingSheet, rows: Sequence[dict[str, Any]]) -> None:
+    """A sheet of one kind of tracked work for people to read: the header, the rows, formats and widths."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(spec.title)
+    style = header_style()
+    sheet.append([column.header for column in spec.columns])
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = style["font"], style["fill"], style["alignment"]
+    kinds = [_READING_KINDS[column.shown] for column in spec.columns]
+    for row in rows:
+        sheet.append([_cell(row.get(column.key)) for column in spec.columns])
+    widths = []
+    for position, (column, kind) in enumerate(zip(spec.columns, kinds, strict=True), start=1):
+        values = [_cell(row.get(column.key)) for row in rows[:WIDTH_SAMPLE]]
+        widths.append(fit_width(column.header, values, kind, minimum=column.width))
+        fmt = number_format(kind)
+        if fmt is None:
+            continue
+        sheet.column_dimensions[get_column_letter(position)].number_format = fmt
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+            if cell.value is not None:
+                cell.number_format = fmt
+    finish_sheet(sheet, header_row=1, widths=widths, last_row=len(rows) + 1, frozen_columns=1)
+
+
 def _reference_sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     sheet = workbook.create_sheet(title)
     style = header_style()
@@ -236,23 +276,24 @@ def _reference_sheet(workbook: Any, title: str, headers: Sequence[str], rows: Se
     for cell in sheet[1]:
         cell.font, cell.fill, cell.alignment = style["font"], style["fill"], style["alignment"]
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell(value) for value in row])
     widths = [fit_width(header, (row[i] for row in rows)) for i, header in enumerate(headers)]
     finish_sheet(sheet, header_row=1, widths=widths, last_row=len(rows) + 1)
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value) or None
+        return visible("、".join(str(v) for v in value)) or None
+    if isinstance(value, str):
+        return visible(value)  # an old record's control character would stop openpyxl: shown escaped instead
     if isinstance(value, datetime):
         return value.date()
-    if isinstance(value, date | int | str) or value is None:
-        return value
-    return value  # Decimal amounts are written as numbers
+    return value  # dates, whole 元, and Decimal amounts are written as they are
 
 
 def ledger_workbook(book: LedgerBook) -> Any:
-    """An openpyxl Workbook: 说明, 项目, 投资进度, 问题, 指标, and the 单位 / 人员 reference lists."""
+    """An openpyxl Workbook: 说明, 项目, 投资进度, 问题, 指标, the reading sheets of the other kinds (an
+    export's), and the 单位 / 人员 reference lists."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -269,6 +310,8 @@ def ledger_workbook(book: LedgerBook) -> Any:
     for spec, rows in ((PROJECTS, book.projects), (PROGRESS, book.progress), (PROBLEMS, book.problems),
                        (INDICATORS, book.indicators)):
         _sheet(workbook, spec, rows, bool(book.units))
+    for reading, rows in book.readings:
+        _reading_sheet(workbook, reading, rows)
     _reference_sheet(workbook, UNIT_SHEET, ("单位代码", "单位名称", "类型"), book.units)
     _reference_sheet(workbook, PEOPLE_SHEET, ("账号", "姓名", "单位", "角色"), book.people)
     workbook.active = 1  # open on 项目

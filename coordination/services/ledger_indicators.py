@@ -8,8 +8,10 @@ import's transaction. A row equal to what coord holds is unchanged, so an export
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any, Protocol
 
 from sqlmodel import Session, select
@@ -50,12 +52,17 @@ class IndicatorPlan:
     unchanged: int = 0
 
 
-def plan_indicator_rows(session: Session, caller: Caller, actor: Actor, rows: list[SheetRow],
+def plan_indicator_rows(session: Session, caller: Caller, actor: Actor, rows: Iterable[SheetRow],
                         issues: list[Any]) -> IndicatorPlan:
-    """What the sheet would record; every problem found is appended to `issues` (nothing is written)."""
+    """What the sheet would record; every problem found is appended to `issues` (nothing is written).
+
+    `rows` may be read as they are checked (services/ledger_sheets.py): peeked before loading anything."""
     plan = IndicatorPlan()
-    if not rows:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return plan
+    rows = chain((first,), rows)
     indicators = {i.code: i for i in session.exec(select(Indicator)).all()}
     stored = {(v.indicator, v.month): v.value for v in session.exec(select(IndicatorValue)).all()}
     seen: dict[tuple[str, str], int] = {}
