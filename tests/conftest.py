@@ -499,6 +499,8 @@ def selected_backends(config: pytest.Config) -> tuple[str, ...]:
 
 def pytest_configure(config: pytest.Config) -> None:
     build_commands_once()
+    # Sweeps sign audit checkpoints: with one test key, no test writes a key file into the real home.
+    os.environ.setdefault("COORD_AUDIT_KEY", "coord-test-audit-key-0123456789abcdef")
     config.addinivalue_line("markers", "sqlite_only: runs on SQLite only (it copies database files, …)")
     config.addinivalue_line("markers", "postgresql_only: runs on PostgreSQL only")
     config.addinivalue_line("markers", "scaleout: a Prefect server, work pool and worker (run with --scaleout)")
