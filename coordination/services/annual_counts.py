@@ -25,7 +25,8 @@ from coordination.domain.meetings import MeetingKind
 from coordination.domain.periods import Period
 from coordination.domain.reports import project_facts
 from coordination.domain.task_workflow import TASK_WORKFLOW, PlanKind, TaskAction
-from coordination.services.reports import Report, _Context, _names, instant
+from coordination.services.report_facts import instant, names_by
+from coordination.services.reports import Report, _Context
 
 EVENT: Table = SQLModel.metadata.tables["audit_event"]
 UNIT: Table = SQLModel.metadata.tables["unit"]
@@ -165,7 +166,7 @@ def _task_counts(context: _Context, report: Report, period: Period) -> Counts | 
     if not rows:
         return None
     rewound = _co_units_before(context.connection, context.end)
-    unit_kinds = _names(context.connection, UNIT, "code", "kind")
+    unit_kinds = names_by(context.connection, UNIT, "code", "kind")
     viewer = context.viewer
     plan_tasks = policy_measures = 0
     units: set[str] = set()

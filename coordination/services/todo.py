@@ -25,7 +25,7 @@ from coordination.domain.transitions import TRANSITIONS, Guard, Scope
 from coordination.models import AuditEvent, Problem
 from coordination.services import issues, projects
 from coordination.services.calendar import work_calendar
-from coordination.services.reports import instant
+from coordination.services.report_facts import instant
 from coordination.services.snapshot import Directory, directory
 from coordination.services.visibility import Viewer
 from coordination.uow import UnitOfWork

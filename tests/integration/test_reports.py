@@ -20,7 +20,7 @@ from coordination.domain.enums import Action, Difficulty
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.domain.periods import Cadence, parse_period
 from coordination.render import report as render
-from coordination.services import meetings, reports
+from coordination.services import meetings, report_facts, reports
 
 W23 = parse_period(Cadence.WEEKLY, "2024-W23")
 W24 = parse_period(Cadence.WEEKLY, "2024-W24")
@@ -166,7 +166,7 @@ def test_both_ways_of_reading_the_past_give_the_same_report(
     build_week_24(district, ids)
     expected = {name: reports.build(district.uow(), cadence=cadence, period=parse_period(cadence, name)).to_json()
                 for cadence, name in ((Cadence.WEEKLY, "2024-W23"), (Cadence.MONTHLY, "2024-06"))}
-    monkeypatch.setattr(reports, "_recent", lambda _connection, _before: recent)
+    monkeypatch.setattr(report_facts, "_recent", lambda _connection, _before: recent)
     for cadence, name in ((Cadence.WEEKLY, "2024-W23"), (Cadence.MONTHLY, "2024-06")):
         assert reports.build(district.uow(), cadence=cadence, period=parse_period(cadence, name)).to_json() \
             == expected[name]
