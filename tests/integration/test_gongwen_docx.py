@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from coordination.domain.meetings import MeetingKind, minutes_number
 from coordination.domain.periods import Cadence
-from coordination.render import gongwen
+from coordination.render import gongwen, report_word
 from coordination.render import report as render
 from coordination.render.minutes import minutes_docx
 from coordination.services import meetings, reports
@@ -155,7 +155,7 @@ def test_a_long_list_goes_to_an_annex_and_the_report_ends_with_the_office_and_da
 ) -> None:
     word, data = weekly_docx
     in_hand = [b["id"] for b in data["problems"]["lists"]["in_hand"]]
-    assert len(in_hand) == 6 > render.WORD_BODY_ROWS
+    assert len(in_hand) == 6 > report_word.WORD_BODY_ROWS
     id_tables = [t for t in word.tables if t.rows[0].cells[0].text == "编号"
                  and any(r.cells[0].text == in_hand[0] for r in t.rows[1:])]
     body_table, annex_table = id_tables[0], id_tables[-1]
