@@ -595,6 +595,12 @@ def cold_start(context: Context, backend: str) -> list[Measure]:
         details={"coord_ms": ms(coord_s), "bare_ms": ms(bare_s), "problems_listed": problems})]
 
 
+def _orchestration(context: Context, backend: str) -> list[Measure]:
+    from benchmarks.orchestration import orchestration
+
+    return orchestration(context, backend)
+
+
 FIGURES: tuple[Figure, ...] = (
     Figure("transitions", "audited transitions/s vs raw driver", transitions, ("sqlite", "postgresql")),
     Figure("raise", "raises/s vs raw driver", raises, ("sqlite", "postgresql")),
@@ -605,4 +611,5 @@ FIGURES: tuple[Figure, ...] = (
     Figure("decide", "meeting decide on a 5,000-item agenda", decide),
     Figure("cold_start", "cold start of `coord issue list --json`", cold_start),
     *web.FIGURES,  # coord web: an action, a page and the list over HTTP vs in process (benchmarks/web.py)
+    Figure("orchestration", "a deployed sweep run vs the same sweep in process", _orchestration),
 )

@@ -7,10 +7,11 @@ carries `flow-run:<id>` as its origin.
 
 On one machine
 --------------
-`coord serve` serves every deployment of `flows.deployments` with `prefect.serve`: the sweep at
-07:30 (Asia/Shanghai) on working days, verification reminders at 08:00, delivery every 5 minutes.
-Schedules fire only against a real Prefect server: `coord serve` uses the one at PREFECT_API_URL, or
-starts its own on 127.0.0.1 (`prefect server start`) and stops it on exit, and says which.
+`coord serve` serves every deployment of `flows.deployments` with `prefect.serve`; the schedules and
+their working-day rules are `coordination.domain.schedules`. Schedules fire only against a real Prefect
+server: `coord serve` uses the one at PREFECT_API_URL, or starts its own on 127.0.0.1 and stops it on
+exit, and says which. At start it checks the configuration (`services.readiness`), collapses late runs
+and catches up a slot missed while it was down (`flows.catch_up`).
 
 Beyond one machine (a Prefect server with a work pool and workers)
 -----------------------------------------------------------------
@@ -22,7 +23,7 @@ Beyond one machine (a Prefect server with a work pool and workers)
 4. Register the deployments against it from a checkout of this repository (same code the workers run):
    `python -c "from flows.deployments import deploy; deploy('coord')"` — or, equivalently, with
    `prefect deploy` and a prefect.yaml naming each flow's entrypoint (`flows/sweep.py:sweep`, …) with
-   the crons in `flows.deployments.PLANS` and `timezone: Asia/Shanghai`. `deploy` registers module
+   the crons in `coordination.domain.schedules.SCHEDULES` and `timezone: Asia/Shanghai`. `deploy` registers module
    entrypoints (`flows.sweep.sweep`), so workers need coord installed but no image or code storage.
 5. On each worker machine: install coord (`pip install -e .`), set PREFECT_API_URL to the server and
    COORD_DATABASE_URL to the shared database, then `prefect worker start --pool coord`.

@@ -24,9 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prefect import flow
+from prefect.client.schemas.objects import State
+from prefect.states import Completed, Failed
 
 from coordination.services.intake import IntakeItem
-from flows.delivery import deliver_notifications
+from flows._runtime import today
+from flows.delivery import Undelivered, deliver_notifications
 from flows.intake import intake
 from flows.sweep import sweep, verification_reminders
 
@@ -37,22 +40,42 @@ class IntakeBatch:
     items: list[IntakeItem] = field(default_factory=list)
 
 
-@flow(name="coordination-cycle")
+def _cycle_name() -> str:
+    return f"coordination-cycle-{today().isoformat()}"
+
+
+@flow(name="coordination-cycle", flow_run_name=_cycle_name, timeout_seconds=1800)
 def coordination_cycle(
     db: str | None = None,
     intake_batches: list[IntakeBatch] | None = None,
     force: bool = False,
     deliver: bool = True,
     delivery_retries: int = 2,
-) -> dict[str, Any]:
-    """Run one day of the district's rhythm: intake, sweep, verification reminders, delivery."""
+) -> State[dict[str, Any]]:
+    """Run one day of the district's rhythm: intake, sweep, verification reminders, delivery.
+
+    Each stage runs even when an earlier one failed (the sweep does not wait on a robot); the cycle then
+    ends Failed naming the stages that did, so a red child is a red parent.
+    """
     results: dict[str, Any] = {"intake": []}
+    failed: list[str] = []
+
+    def stage(name: str, child: State[Any]) -> Any:
+        if child.is_completed():
+            return child.result()
+        failed.append(f"{name}: {child.message or child.name}")
+        outcome = child.result(raise_on_failure=False)
+        return {"state": child.type.value, "message": child.message,
+                "result": outcome.report if isinstance(outcome, Undelivered) else None}
+
     for batch in intake_batches or []:
-        results["intake"].append(intake(batch.raised_by, batch.items, db=db))
-    results["sweep"] = sweep(db=db, force=force)
-    results["verification_reminders"] = verification_reminders(db=db, force=force)
+        results["intake"].append(stage("intake", intake(batch.raised_by, batch.items, db=db, return_state=True)))
+    results["sweep"] = stage("sweep", sweep(db=db, force=force, return_state=True))
+    results["verification_reminders"] = stage("verification-reminders",
+                                              verification_reminders(db=db, force=force, return_state=True))
     if deliver:
-        outcome = deliver_notifications(db=db, retries=delivery_retries, return_state=True)
-        results["delivery"] = outcome.result(raise_on_failure=False) if outcome.is_completed() else {
-            "state": outcome.type.value, "message": outcome.message}
-    return results
+        results["delivery"] = stage("deliver-notifications",
+                                    deliver_notifications(db=db, retries=delivery_retries, return_state=True))
+    if failed:
+        return Failed(message="子流程未完成 / sub-flows not completed: " + "; ".join(failed), data=results)
+    return Completed(data=results)

@@ -1,13 +1,21 @@
-"""The deployments `coord serve` serves, with their schedules (cron, Asia/Shanghai)."""
+"""The deployments `coord serve` serves, built from `coordination.domain.schedules` (cron, Asia/Shanghai).
+
+Each deployment that must never overlap itself (the sweep, the reminders, delivery, meeting preparation,
+the publications) has a concurrency limit of one whose collision strategy cancels the newcomer: a burst
+of late runs (after an outage) runs once, the rest end Cancelled. Every run carries the deployment's tags:
+`coord`, `district:<name>` and the deployment's own (`publication` for the reports).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
+from coordination.domain.schedules import SCHEDULES, TIMEZONE, Acts, Schedule
 from flows.cycle import coordination_cycle
 from flows.delivery import deliver_notifications
 from flows.intake import intake
@@ -19,55 +27,45 @@ from flows.sweep import sweep, verification_reminders
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
 
-TIMEZONE = "Asia/Shanghai"
+__all__ = ["FLOWS", "TIMEZONE", "deploy", "deployment_tags", "deployments"]
+
+FLOWS: Mapping[str, Any] = {
+    "sweep": sweep, "verification-reminders": verification_reminders, "deliver-notifications": deliver_notifications,
+    "intake": intake, "coordination-cycle": coordination_cycle, "meeting-prep": meeting_prep,
+    "weekly-report": weekly_report, "monthly-analysis": monthly_analysis, "quarterly-dispatch": quarterly_dispatch,
+    "import-ledger": import_ledger,
+}
+ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
 
 
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    flow: Any
-    cron: str | None  # None: run on demand (prefect deployment run NAME/NAME -p ...)
-    what: str
+def deployment_tags(schedule: Schedule, district: str | None) -> list[str]:
+    tags = ["coord"] + ([f"district:{district}"] if district else [])
+    return tags + (["publication"] if schedule.acts is Acts.PUBLICATION else [])
 
 
-# The sweep fires every day at 07:30 and itself skips days the official calendar makes non-working:
-# cron cannot know 调休 Saturdays or the Spring Festival, coord's calendar does.
-PLANS: tuple[Plan, ...] = (
-    Plan("sweep", sweep, "30 7 * * *", "07:30 each working day: lights, 督办, automatic escalation"),
-    Plan("verification-reminders", verification_reminders, "0 8 * * *",
-         "08:00 each working day: chase resolutions waiting for verification"),
-    Plan("deliver-notifications", deliver_notifications, "*/5 * * * *", "every 5 minutes: empty the outbox"),
-    Plan("intake", intake, None, "on demand: raise and route a batch of problems"),
-    Plan("coordination-cycle", coordination_cycle, None, "on demand: one day of the rhythm, as sub-flows"),
-    Plan("meeting-prep", meeting_prep, "0 16 * * 2", "Tuesdays 16:00: plan Wednesday's 专班会商, send 会议通知"),
-    Plan("weekly-report", weekly_report, "30 8 * * 1", "Mondays 08:30: last week's 周汇报"),
-    Plan("monthly-analysis", monthly_analysis, "0 9 1 * *", "the 1st, 09:00: last month's 月分析"),
-    Plan("quarterly-dispatch", quarterly_dispatch, "0 9 1 1,4,7,10 *", "a quarter's first day, 09:00: 季调度"),
-    Plan("import-ledger", import_ledger, None, "on demand: import an Excel ledger (path, imported_by)"),
-)
+def _options(schedule: Schedule, crons: Mapping[str, str], district: str | None) -> dict[str, Any]:
+    cron = crons.get(schedule.name, schedule.cron) if schedule.cron else None
+    return {"name": schedule.name, "description": schedule.en, "tags": deployment_tags(schedule, district),
+            "schedules": [Cron(cron, timezone=TIMEZONE)] if cron else None,
+            "concurrency_limit": ONE_AT_A_TIME if schedule.single else None,
+            # Module entrypoints (flows.sweep.sweep): runs load the installed package, whatever the cwd.
+            "entrypoint_type": EntrypointType.MODULE_PATH}
 
 
-def deployments() -> list[RunnerDeployment]:
-    """One deployment per plan, named after its flow."""
-    built = []
-    for plan in PLANS:
-        schedules = [Cron(plan.cron, timezone=TIMEZONE)] if plan.cron else None
-        # Module entrypoints (flows.sweep.sweep): runs load the installed package, whatever the cwd.
-        built.append(plan.flow.to_deployment(name=plan.name, schedules=schedules, description=plan.what,
-                                             entrypoint_type=EntrypointType.MODULE_PATH))
-    return built
+def deployments(crons: Mapping[str, str] | None = None, district: str | None = None) -> list[RunnerDeployment]:
+    """One deployment per schedule, named after its flow; `crons` (the district's schedule.* settings) win."""
+    return [FLOWS[s.name].to_deployment(**_options(s, crons or {}, district)) for s in SCHEDULES]
 
 
-def deploy(work_pool: str) -> list[Any]:
+def deploy(work_pool: str, crons: Mapping[str, str] | None = None, district: str | None = None) -> list[Any]:
     """Register every deployment with a work pool on the server at PREFECT_API_URL; workers run them.
 
     The entrypoints are module paths (`flows.sweep.sweep`): each worker machine has coord installed,
     so no image or remote code storage is needed.
     """
-    ids = []
-    for plan in PLANS:
-        schedules = [Cron(plan.cron, timezone=TIMEZONE)] if plan.cron else None
-        ids.append(plan.flow.deploy(name=plan.name, work_pool_name=work_pool, schedules=schedules,
-                                    description=plan.what, entrypoint_type=EntrypointType.MODULE_PATH,
-                                    print_next_steps=False, ignore_warnings=True))
-    return ids
+    return [FLOWS[s.name].deploy(work_pool_name=work_pool, print_next_steps=False, ignore_warnings=True,
+                                 **_options(s, crons or {}, district)) for s in SCHEDULES]
+
+
+def names(selected: Sequence[str] | None = None) -> list[str]:
+    return [s.name for s in SCHEDULES if selected is None or s.name in selected]

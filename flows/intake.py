@@ -9,10 +9,14 @@ from prefect import flow, get_run_logger
 from coordination.services import intake as intake_service
 from coordination.services.intake import IntakeItem
 from coordination.uow import UnitOfWork
-from flows._runtime import caller, database
+from flows._runtime import caller, database, parameter, today
 
 
-@flow(name="intake")
+def _intake_name() -> str:
+    return f"intake-{parameter('raised_by')}-{today().isoformat()}"
+
+
+@flow(name="intake", flow_run_name=_intake_name, timeout_seconds=600)
 def intake(raised_by: str, items: list[IntakeItem], db: str | None = None) -> list[dict[str, Any]]:
     """Raise `items` (e.g. a specialist's weekly list) as `raised_by`; auto-assign where switched on."""
     with database(db) as engine:

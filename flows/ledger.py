@@ -10,10 +10,14 @@ from prefect import flow, get_run_logger
 from coordination.domain.errors import CoordError
 from coordination.services import ledger
 from coordination.uow import UnitOfWork
-from flows._runtime import caller, database
+from flows._runtime import caller, database, parameter
 
 
-@flow(name="import-ledger")
+def _import_name() -> str:
+    return f"import-ledger-{Path(str(parameter('path'))).name}"
+
+
+@flow(name="import-ledger", flow_run_name=_import_name, timeout_seconds=1800)
 def import_ledger(path: str, imported_by: str, db: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Import the ledger at `path` as `imported_by`; every event it writes carries this run's id.
 

@@ -13,7 +13,8 @@ from coordination.domain.errors import InvalidInput
 from coordination.models import Person, PersonRole
 from coordination.services import meetings
 from coordination.uow import UnitOfWork
-from flows._runtime import caller, database
+from flows._runtime import caller, database, today
+from flows.sweep import note_catch_up
 
 WEDNESDAY = 2
 
@@ -32,9 +33,15 @@ def _secretary(engine: Any, handle: str | None) -> str:
     return first
 
 
-@flow(name="meeting-prep")
+def _meeting_prep_name() -> str:
+    return f"meeting-prep-{today().isoformat()}"
+
+
+# Idempotent (a Wednesday is planned once), so a broken run is retried.
+@flow(name="meeting-prep", flow_run_name=_meeting_prep_name, retries=2, retry_delay_seconds=60, timeout_seconds=600)
 def meeting_prep(db: str | None = None, chair: str | None = None) -> dict[str, Any]:
     """Plan the coming Wednesday's 专班会商 from the problems waiting at L2 and send the 会议通知."""
+    note_catch_up("会商筹备")
     with database(db) as engine:
         person = caller(_secretary(engine, chair))
         held_on = meetings.consultation_day(UnitOfWork(engine, write=False), after=person.today, weekday=WEDNESDAY)

@@ -26,6 +26,7 @@ from coordination.cli import (
     queue,
     report,
     report_up,
+    serve,
     setup,
     special_plan,
     sweep,
@@ -138,6 +139,7 @@ app.add_typer(fund.app, name="fund")
 app.add_typer(indicator.app, name="indicator")
 queue.register(app)
 sweep.register(app)
+serve.register(app)
 app.add_typer(meeting.app, name="meeting")
 app.add_typer(report.app, name="report")
 app.add_typer(report_up.app, name="report-up")

@@ -1,15 +1,7 @@
-"""`coord sweep`, `coord serve`, and the notification plumbing: `coord outbox`, `coord webhook`, `coord setting`.
-
-Only `coord serve` imports Prefect, inside the command: every other command here stays fast.
-"""
+"""`coord sweep` and the notification plumbing: `coord outbox`, `coord webhook`, `coord setting`."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,10 +9,11 @@ from rich import box
 from rich.table import Table
 
 from coordination.cli.context import AppState, JsonOption, state
-from coordination.domain.errors import CoordError, InvalidInput
+from coordination.domain.errors import InvalidInput
 from coordination.render import admin_screens
 
 if TYPE_CHECKING:
+    from coordination.services.settings import SettingRow
     from coordination.services.sweep import SweepResult
 
 outbox_app = typer.Typer(help="待发通知（督办、交办、提级…） / the notification outbox.", no_args_is_help=True)
@@ -30,7 +23,6 @@ setting_app = typer.Typer(help="系统设置：巡查阈值、自动交办 / dis
 
 def register(app: typer.Typer) -> None:
     app.command("sweep")(sweep)
-    app.command("serve")(serve)
     app.add_typer(outbox_app, name="outbox")
     app.add_typer(webhook_app, name="webhook")
     app.add_typer(setting_app, name="setting")
@@ -95,136 +87,6 @@ def _ids(ids: list[str], shown: int = 12) -> str:
         return "—"
     more = f" …(+{len(ids) - shown})" if len(ids) > shown else ""
     return ", ".join(ids[:shown]) + more
-
-
-# ---- coord serve ---------------------------------------------------------------------------
-
-
-def serve(
-    ctx: typer.Context,
-    port: Annotated[int, typer.Option("--port", help="自启服务器的端口 / port of the server coord starts")] = 4200,
-    list_only: Annotated[bool, typer.Option("--list", help="只列出部署与时间表 / list deployments and exit")] = False,
-) -> None:
-    """按时间表运行全部流程（Prefect） / run every deployment on its schedule with Prefect.
-
-    Uses the Prefect server at PREFECT_API_URL, or starts one on 127.0.0.1 and stops it on exit.
-    """
-    app_state = state(ctx)
-    _ = app_state.engine  # refuse early when coord's database is not initialised
-    os.environ["COORD_DATABASE_URL"] = app_state.url  # the flow runs, in child processes, use this database
-    if list_only:
-        from flows.deployments import PLANS, TIMEZONE
-
-        plans = [(plan.name, plan.cron, plan.what) for plan in PLANS]
-        app_state.out.print(admin_screens.deployments_table(plans, TIMEZONE, app_state.lang))
-        return
-    server: subprocess.Popen[bytes] | None = None
-    api_url = os.environ.get("PREFECT_API_URL") or _profile_api_url()
-    if api_url:
-        if not _healthy(api_url):
-            raise CoordError(f"PREFECT_API_URL={api_url} 上的 Prefect 服务器无法连接；"
-                             "请先启动它，或取消该设置让 coord 自启",
-                             f"no Prefect server answers at PREFECT_API_URL={api_url}; start it, or unset it and "
-                             "coord will start its own")
-        app_state.note(app_state.t(f"使用 PREFECT_API_URL 指定的 Prefect 服务器：{api_url}",
-                                   f"Using the Prefect server at PREFECT_API_URL: {api_url}"))
-    else:
-        chosen = port if _port_free(port) else _free_port()
-        server, api_url = _start_server(chosen, app_state)
-        app_state.note(app_state.t(
-            f"未设置 PREFECT_API_URL：已在 127.0.0.1:{chosen} 启动 Prefect 服务器（界面 http://127.0.0.1:{chosen}），退出时停止",
-            f"PREFECT_API_URL not set: started a Prefect server on 127.0.0.1:{chosen} "
-            f"(UI http://127.0.0.1:{chosen}); it stops when coord serve exits"))
-    os.environ["PREFECT_API_URL"] = api_url
-    try:
-        _serve(api_url)
-    finally:
-        if server is not None:
-            _stop(server)
-            app_state.note(app_state.t("Prefect 服务器已停止", "Prefect server stopped"))
-
-
-def _serve(api_url: str) -> None:
-    import prefect
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    from flows.deployments import deployments
-
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        prefect.serve(*deployments())
-
-
-def _profile_api_url() -> str | None:
-    """PREFECT_API_URL from the active Prefect profile, read without importing Prefect (1 s)."""
-    import tomllib
-    from pathlib import Path
-
-    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
-    try:
-        profiles = tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
-    value = profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL")
-    return str(value) if value else None
-
-
-def _healthy(api_url: str, timeout_s: float = 3.0) -> bool:
-    import httpx
-
-    try:
-        return httpx.get(api_url.rstrip("/") + "/health", timeout=timeout_s).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start_server(port: int, app_state: AppState, timeout_s: float = 90.0) -> tuple[subprocess.Popen[bytes], str]:
-    from coordination import config
-
-    home = config.data_dir() / "prefect"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    log = (home / "server.log").open("ab")
-    app_state.note(app_state.t(f"正在启动 Prefect 服务器（日志 {home / 'server.log'}）…",
-                               f"Starting a Prefect server (log {home / 'server.log'})…"))
-    # Its own session: Ctrl-C stops `serve` first, which pauses the schedules, then we stop the server.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    api_url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise CoordError(f"Prefect 服务器启动失败（退出码 {process.returncode}），见 {home / 'server.log'}",
-                             f"the Prefect server exited with {process.returncode}; see {home / 'server.log'}")
-        if _healthy(api_url, timeout_s=1.0):
-            return process, api_url
-        time.sleep(0.5)
-    _stop(process)
-    raise CoordError(f"Prefect 服务器 {timeout_s:.0f} 秒内未就绪，见 {home / 'server.log'}",
-                     f"the Prefect server was not ready within {timeout_s:.0f} s; see {home / 'server.log'}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 # ---- coord outbox --------------------------------------------------------------------------
@@ -360,7 +222,7 @@ def setting_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from coordination.services import settings
 
     app_state = state(ctx)
-    _print_settings(settings.list_settings(app_state.reader()), app_state, as_json)
+    _print_settings(settings.setting_rows(app_state.reader()), app_state, as_json)
 
 
 @setting_app.command("set")
@@ -374,14 +236,15 @@ def setting_set(
     from coordination.services import settings
 
     app_state = state(ctx)
-    _print_settings(settings.set_setting(app_state.uow(), caller=app_state.caller(), key=key, value=value),
-                    app_state, as_json)
+    settings.set_setting(app_state.uow(), caller=app_state.caller(), key=key, value=value)
+    _print_settings(settings.setting_rows(app_state.reader()), app_state, as_json)
 
 
-def _print_settings(values: dict[str, str], app_state: AppState, as_json: bool) -> None:
+def _print_settings(rows: list[SettingRow], app_state: AppState, as_json: bool) -> None:
     from coordination.services.settings import KNOWN_KEYS
 
     if as_json:
-        app_state.emit_json(values)
+        app_state.emit_json({row.key: row.to_json() for row in rows})
         return
-    app_state.out.print(admin_screens.settings_table(values, KNOWN_KEYS, app_state.lang))
+    shown = [(row.key, row.value, row.default, row.set) for row in rows]
+    app_state.out.print(admin_screens.settings_table(shown, KNOWN_KEYS, app_state.lang))

@@ -1,5 +1,5 @@
-"""The administration screens in the terminal: the outbox, the robots, the settings, the scheduled
-deployments, and where a year's calendar came from.
+"""The administration screens in the terminal: the outbox, the robots, the settings, and where a year's
+calendar came from (the scheduled deployments are `render/serve_screens.py`).
 
 Pure renderers (no database, no Prefect): each takes the rows the command already has, and the language.
 Codes the user types (setting keys, webhook names, cron lines, `--status pending`) stay as they are;
@@ -18,6 +18,7 @@ from rich.text import Text
 from coordination.domain.delivery_policy import SETTING_MEANINGS as SETTING_MEANINGS_OF_DELIVERY
 from coordination.domain.labels import word
 from coordination.domain.notices import NoticeKind
+from coordination.domain.schedules import SCHEDULES, SETTING_PREFIX
 
 _HEADERS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -35,9 +36,7 @@ _HEADERS: dict[str, tuple[str, str]] = {
     "key": ("设置项", "Key"),
     "value": ("当前值", "Value"),
     "meaning": ("含义", "Meaning"),
-    "deployment": ("部署", "Deployment"),
-    "cron": ("时间表（cron，{tz}）", "Schedule (cron, {tz})"),
-    "what": ("内容", "What"),
+    "default": ("默认值", "Default"),
 }
 
 # The outbox's message kinds (coordination.domain.notices.NoticeKind) and states (services.outbox).
@@ -85,22 +84,10 @@ SETTING_MEANINGS: dict[str, str] = {
     "web.open_reads": "网页：true 表示登录者都能查看全部问题（默认 false：只看本单位、所挂项目和本人的）",
     "amounts.max_yuan": "金额：任何录入金额的上限（元），超过视为单位填错（默认 10 万亿元）",
     **{key: zh for key, (zh, _) in SETTING_MEANINGS_OF_DELIVERY.items()},
+    **{SETTING_PREFIX + s.name: f"时间表：coord serve 何时运行 {s.name}（cron，北京时间）"
+       for s in SCHEDULES if s.cron},
 }
 
-# The deployments `coord serve` runs (flows.deployments.PLANS, whose `what` is the English; a test keeps
-# the names equal).
-DEPLOYMENT_DESCRIPTIONS: dict[str, str] = {
-    "sweep": "每个工作日 07:30：亮灯、督办、超期自动提级",
-    "verification-reminders": "每个工作日 08:00：催办等待销号的办结申请",
-    "deliver-notifications": "每 5 分钟：发送待发通知",
-    "intake": "按需运行：批量上报问题并分办",
-    "coordination-cycle": "按需运行：以子流程跑完一天的推进节奏",
-    "meeting-prep": "每周二 16:00：安排周三的专班会商，发送会议通知",
-    "weekly-report": "每周一 08:30：上周的周汇报",
-    "monthly-analysis": "每月 1 日 09:00：上月的月分析",
-    "quarterly-dispatch": "每季度首日 09:00：季调度",
-    "import-ledger": "按需运行：导入 Excel 台账（参数 path、imported_by）",
-}
 
 _CALENDAR_SOURCES: dict[str, tuple[str, str]] = {
     "package": ("国务院放假安排（chinese-calendar 软件包内置）",
@@ -157,21 +144,19 @@ def webhooks_table(rows: Sequence[Mapping[str, Any]], lang: str) -> Table:
     return table
 
 
-def settings_table(values: Mapping[str, str], english_meanings: Mapping[str, str], lang: str) -> Table:
-    """`coord setting list|set`: keys and values as typed in `coord setting set KEY VALUE`, the meaning in words."""
-    table = _table(("key", "value", "meaning"), lang)
-    for key, value in values.items():
+def settings_table(rows: Sequence[tuple[str, str, str, bool]], english_meanings: Mapping[str, str],
+                   lang: str) -> Table:
+    """`coord setting list|set`: (key, value in force, default, set by an admin) per setting. The key whole, as
+    typed in `coord setting set KEY VALUE`, with the value; below them the meaning and the default. A value an
+    admin set is bold."""
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    table.add_column(f"{_header('key', lang)} / {_header('meaning', lang)}", overflow="fold",
+                     min_width=max((len(row[0]) for row in rows), default=10))
+    table.add_column(f"{_header('value', lang)} / {_header('default', lang)}", overflow="fold")
+    for key, value, default, chosen in rows:
         meaning = english_meanings.get(key, "") if lang == "en" else SETTING_MEANINGS.get(key, "")
-        table.add_row(key, Text(value or "—"), meaning)
-    return table
-
-
-def deployments_table(plans: Sequence[tuple[str, str | None, str]], timezone: str, lang: str) -> Table:
-    """`coord serve --list`: (name, cron or None for on demand, English description) per deployment."""
-    table = _table(("deployment", "cron", "what"), lang, tz=timezone)
-    for name, cron, what in plans:
-        shown = what if lang == "en" else DEPLOYMENT_DESCRIPTIONS.get(name, what)
-        table.add_row(f"{name}/{name}", cron or "—", shown)
+        table.add_row(key, Text(value or "—", style="bold" if chosen else ""))
+        table.add_row(Text(f"  {meaning}", style="dim"), Text(default or "—", style="dim"), end_section=True)
     return table
 
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coordination.domain.errors import InvalidInput
+from sqlmodel import select
+
 from coordination.domain.notices import report_notice
 from coordination.domain.periods import Cadence, Period
-from coordination.models import Setting
+from coordination.models import AuditEvent
 from coordination.render import report as render
-from coordination.services import outbox, reports
+from coordination.services import outbox, reports, settings
 from coordination.services.common import Caller
-from coordination.services.settings import REPORTS_FOLDER
 from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
 
@@ -34,14 +34,20 @@ class Published:
 
 
 def reports_folder(uow: UnitOfWork, override: str | None = None) -> Path:
+    """`override`, else the setting reports.folder, else `reports` in coord's data directory."""
     if override:
         return Path(override)
     with uow:
-        setting = uow.session.get(Setting, REPORTS_FOLDER)
-        if setting is None:
-            raise InvalidInput("未设置报告目录：coord setting set reports.folder 目录",
-                               "no reports folder: coord setting set reports.folder DIR")
-        return Path(setting.value)
+        return Path(settings.reports_folder(uow.session))
+
+
+def already_published(uow: UnitOfWork, cadence: Cadence, period: Period) -> bool:
+    """Whether the report of `period` has been published (its `publish` event in the report stream)."""
+    with uow:
+        found = uow.session.exec(select(AuditEvent.id).where(
+            AuditEvent.stream_type == "report", AuditEvent.stream_id == f"{cadence.value}:{period.name}",
+            AuditEvent.action == "publish").limit(1)).first()
+        return found is not None
 
 
 def publish(uow: UnitOfWork, *, caller: Caller, cadence: Cadence, period: Period, folder: Path) -> Published:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from coordination.domain import delivery_policy
+from coordination.domain import delivery_policy, schedules
 from coordination.domain.enums import Role, parse_category
 from coordination.domain.errors import InvalidInput
 from coordination.domain.filing_workflow import DEFAULT_LIMIT_DAYS
@@ -55,6 +55,8 @@ KNOWN_KEYS: dict[str, str] = {
     AMOUNT_MAX: f"amounts: the largest amount in yuan an entry may give; beyond it is a typing slip "
                 f"(default {DEFAULT_MAX_YUAN}, at most {AMOUNT_CEILING})",
     **{key: en for key, (_, en) in delivery_policy.SETTING_MEANINGS.items()},
+    **{schedules.SETTING_PREFIX + s.name: f"schedule: when `coord serve` asks {s.name} to run (cron, Asia/Shanghai)"
+       for s in schedules.SCHEDULES if s.cron},
 }
 
 
@@ -140,6 +142,8 @@ def _validated(session: Session, key: str, value: str) -> str:
         return "true" if lowered in _TRUE else "false"
     if key == REPORTS_FOLDER and not value:
         raise InvalidInput("报告目录不能为空", "the reports folder must not be empty")
+    if key in schedules.SETTING_KEYS:
+        return schedules.checked_cron(value)
     if key == AUTO_ASSIGN_AS and value:
         actor = load_actor(session, value)
         if Role.SECRETARIAT not in actor.roles:
@@ -213,23 +217,40 @@ def set_setting(uow: UnitOfWork, *, caller: Caller, key: str, value: str) -> dic
         return current
 
 
+def default_reports_folder() -> str:
+    """Where the scheduled reports go unless reports.folder says otherwise: `reports` in coord's data directory."""
+    from coordination import config
+
+    return str(config.data_dir() / "reports")
+
+
+def defaults() -> dict[str, str]:
+    """Every known setting's default, as `setting list` shows it ("" where the default is none)."""
+    sweep_defaults: dict[str, Any] = {f.name: f.default for f in fields(SweepSettings)}
+    thresholds = Thresholds()
+    shown = {key: str(sweep_defaults[name]) for key, name in SETTING_KEYS.items()}
+    shown.update({AUTO_ASSIGN_CATEGORIES: "", AUTO_ASSIGN_AS: "", OUTBOX_MAX_AGE: str(DEFAULT_OUTBOX_MAX_AGE_HOURS),
+                  FILING_LIMIT: str(DEFAULT_LIMIT_DAYS), WEB_BASE_URL: "", WEB_OPEN_READS: "false",
+                  PROJECT_YELLOW: str(thresholds.yellow_points), PROJECT_RED: str(thresholds.red_points),
+                  REPORTS_FOLDER: default_reports_folder(), AMOUNT_MAX: str(DEFAULT_MAX_YUAN)})
+    shown.update(delivery_policy.DEFAULTS)
+    shown.update({schedules.SETTING_PREFIX + s.name: s.cron for s in schedules.SCHEDULES if s.cron})
+    return {key: shown[key] for key in KNOWN_KEYS}
+
+
 def _current(session: Session) -> dict[str, str]:
     values = _values(session)
-    defaults: dict[str, Any] = {f.name: f.default for f in fields(SweepSettings)}
-    shown = {key: values.get(key, str(defaults[name])) for key, name in SETTING_KEYS.items()}
-    shown[AUTO_ASSIGN_CATEGORIES] = values.get(AUTO_ASSIGN_CATEGORIES, "")
-    shown[AUTO_ASSIGN_AS] = values.get(AUTO_ASSIGN_AS, "")
-    shown[OUTBOX_MAX_AGE] = values.get(OUTBOX_MAX_AGE, str(DEFAULT_OUTBOX_MAX_AGE_HOURS))
-    shown[FILING_LIMIT] = values.get(FILING_LIMIT, str(DEFAULT_LIMIT_DAYS))
-    shown[WEB_BASE_URL] = values.get(WEB_BASE_URL, "")
-    shown[WEB_OPEN_READS] = values.get(WEB_OPEN_READS, "false")
-    thresholds = Thresholds()
-    shown[PROJECT_YELLOW] = values.get(PROJECT_YELLOW, str(thresholds.yellow_points))
-    shown[PROJECT_RED] = values.get(PROJECT_RED, str(thresholds.red_points))
-    shown[REPORTS_FOLDER] = values.get(REPORTS_FOLDER, "")  # empty: the report flows need one set
-    shown[AMOUNT_MAX] = values.get(AMOUNT_MAX, str(DEFAULT_MAX_YUAN))
-    shown.update({key: values.get(key, default) for key, default in delivery_policy.DEFAULTS.items()})
-    return shown
+    return {key: values.get(key, default) for key, default in defaults().items()}
+
+
+def schedule_crons(session: Session) -> dict[str, str]:
+    """The cron of each scheduled deployment in force (schedule.<name>, else its default)."""
+    return schedules.crons(_values(session))
+
+
+def reports_folder(session: Session) -> str:
+    """The folder the report flows write to (reports.folder, else the data directory's `reports`)."""
+    return _values(session).get(REPORTS_FOLDER) or default_reports_folder()
 
 
 def outbox_max_age(session: Session) -> timedelta:
@@ -251,3 +272,21 @@ def list_settings(uow: UnitOfWork) -> dict[str, str]:
     """Every known setting with the value in force (defaults included)."""
     with uow:
         return _current(uow.session)
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    key: str
+    value: str  # in force
+    default: str
+    set: bool  # an admin chose the value (even when it equals the default)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "default": self.default, "set": self.set}
+
+
+def setting_rows(uow: UnitOfWork) -> list[SettingRow]:
+    """Every known setting: the value in force, its default, and whether it was set."""
+    with uow:
+        values = _values(uow.session)
+    return [SettingRow(key, values.get(key, default), default, key in values) for key, default in defaults().items()]

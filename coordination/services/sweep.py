@@ -118,6 +118,26 @@ class SweepResult:
         }
 
 
+    def summary(self, cap: int = 50) -> dict[str, Any]:
+        """What a flow run returns: the counts, and at most `cap` ids of each list (`capped` says when cut);
+        the whole record is the audit events the run wrote."""
+        turned: dict[str, list[str]] = {}
+        for change in self.light_changes:
+            turned.setdefault(change.after or "none", []).append(change.problem_id)
+        escalations = [{"id": e.problem_id, "from_level": e.from_level, "to_level": e.to_level, "why": e.why}
+                       for e in self.escalations]
+        longest = max([len(self.reminders), len(self.task_reminders), len(escalations),
+                       *(len(ids) for ids in turned.values())], default=0)
+        return {"today": self.today.isoformat(), "working_day": self.working_day, "dry_run": self.dry_run,
+                "lights": self.lights(), "turned": {light: ids[:cap] for light, ids in sorted(turned.items())},
+                "reminders": self.reminders[:cap], "task_reminders": self.task_reminders[:cap],
+                "escalations": escalations[:cap], "refused": dict(list(self.refused.items())[:cap]),
+                "counts": {"reminders": len(self.reminders), "task_reminders": len(self.task_reminders),
+                           "escalations": len(escalations), "refused": len(self.refused)},
+                "capped": longest > cap, "events": self.events, "messages": self.messages,
+                "seconds": round(self.seconds, 3)}
+
+
 @dataclass
 class ChaseResult:
     today: date

@@ -79,7 +79,7 @@ def test_setting_list_in_chinese(district: Cli) -> None:
     shown = district("setting", "list")
 
     assert shown.exit_code == 0, shown.output
-    for chinese in ("设置项", "当前值", "含义", "超过办结期限多少个工作日后自动提级"):
+    for chinese in ("设置项", "当前值", "默认值", "含义", "超过办结期限多少个工作日后自动提级"):
         assert chinese in shown.stdout, chinese
     assert _english_words(shown.stdout, "key", "value", "meaning", "escalated", "sweep:") == []
     assert "sweep.escalate_after_overdue_working_days" in shown.stdout  # the key, as typed in `setting set`
@@ -92,8 +92,10 @@ def test_setting_list_shows_every_known_setting_with_its_default(district: Cli) 
 
     listed = district.json("setting", "list")
     assert set(KNOWN_KEYS) <= set(listed)
-    assert (listed["projects.yellow_points"], listed["projects.red_points"]) == ("10", "30")
-    assert listed["reports.folder"] == ""
+    assert (listed["projects.yellow_points"]["value"], listed["projects.red_points"]["default"]) == ("10", "30")
+    # Reports go under coord's data directory unless an admin says otherwise; every schedule is listed.
+    assert listed["reports.folder"]["default"].endswith("reports") and not listed["reports.folder"]["set"]
+    assert listed["schedule.sweep"] == {"value": "30 7 * * *", "default": "30 7 * * *", "set": False}
 
 
 def test_every_setting_and_message_kind_has_its_chinese() -> None:
@@ -106,16 +108,16 @@ def test_every_setting_and_message_kind_has_its_chinese() -> None:
 
 
 def test_serve_list_in_chinese(district: Cli) -> None:
-    from flows.deployments import PLANS
+    from coordination.domain.schedules import SCHEDULES
 
     shown = district("serve", "--list")
 
     assert shown.exit_code == 0, shown.output
-    assert {plan.name for plan in PLANS} == set(admin_screens.DEPLOYMENT_DESCRIPTIONS)
-    for chinese in ("部署", "时间表", "内容", "每个工作日 07:30：亮灯、督办、超期自动提级"):
+    for chinese in ("部署", "下次运行", "时间表", "内容", "按需运行", "每个工作日 07:30：亮灯、督办、超期自动提级"):
         assert chinese in shown.stdout, chinese
-    assert "sweep/sweep" in shown.stdout and "30 7 * * *" in shown.stdout
-    assert _english_words(shown.stdout, "deployment", "what", "on demand", "each working day") == []
+    assert all(f"{s.name}/{s.name}" in shown.stdout for s in SCHEDULES)
+    assert "30 7 * * *" in shown.stdout
+    assert _english_words(shown.stdout, "next run", "what", "on demand", "each working day") == []
 
 
 def test_calendar_source_in_chinese(district: Cli) -> None:

@@ -15,7 +15,7 @@ from coordination.domain.notices import Notice
 from coordination.services import outbox, settings
 from coordination.services.intake import IntakeItem
 from flows.cycle import IntakeBatch, coordination_cycle
-from flows.delivery import deliver_notifications
+from flows.delivery import deliver_notifications, report_of
 from flows.deployments import deployments
 from flows.intake import intake
 from flows.sweep import sweep, verification_reminders
@@ -65,8 +65,8 @@ def test_a_sweep_flow_run_turns_lights_reminds_and_escalates_under_its_own_run_i
     result = state.result()
 
     assert result["lights"] == {"red": 2, "yellow": 1, "green": 1}
-    assert {c["id"]: c["to"] for c in result["light_changes"]} == {long_overdue: "red", overdue: "red",
-                                                                   near: "yellow", far: "green"}
+    assert result["turned"] == {"red": [long_overdue, overdue], "yellow": [near], "green": [far]}
+    assert state.name == "Completed" and not result["capped"]
     assert result["reminders"] == [long_overdue, overdue]
     assert result["escalations"] == [{"id": long_overdue, "from_level": 1, "to_level": 2, "why": "overdue"}]
     caused = events_by_origin(district, run_id(state))
@@ -134,9 +134,11 @@ def test_delivery_with_a_robot_down_leaves_messages_pending_and_a_later_run_deli
 
     down = deliver_notifications(db=url(district), retries=0, return_state=True)
 
-    # A robot down is news for the dashboard's alarm, not a failed run: the first message waits a
-    # minute, the others were not tried.
-    assert down.is_completed() and (down.result()["retry_later"], down.result()["held"]) == (1, 3)
+    # A run that delivered nothing is red, saying why; the first message waits a minute, the others were
+    # not tried, and nothing is lost.
+    report = report_of(down)
+    assert down.is_failed() and (report["retry_later"], report["held"]) == (1, 3)
+    assert "4 条因机器人出错等待重试" in (down.message or "")
     assert table(district, "SELECT DISTINCT status FROM outbox") == [("pending",)]
     monkeypatch.setenv("COORD_NOW", "2024-06-03T10:10:00+08:00")  # the next run, five minutes on
     with running(Robot()) as robot:
@@ -155,7 +157,8 @@ def test_the_delivery_tasks_retries_never_ask_a_failing_robot_again_in_the_same_
     _queue(district, 2)
     with running(Robot(script=[BUSY, BUSY])) as robot:
         _add_robot(district, robot.url)
-        report = deliver_notifications(db=url(district), retries=1, retry_delay_s=0)
+        state = deliver_notifications(db=url(district), retries=1, return_state=True)
+        report = report_of(state)
 
     # One request: the busy answer holds the robot's other message back until the next run.
     assert (report["retry_later"], report["held"], report["delivered"]) == (1, 1, 0)
@@ -196,13 +199,17 @@ def test_the_coordination_cycle_runs_its_stages_as_sub_flows(district: Any, monk
     batch = IntakeBatch(district.specialist, [IntakeItem(district.project, "35千伏专线接入迟迟未批", "配套")])
 
     state = coordination_cycle(db=url(district), intake_batches=[batch], delivery_retries=0, return_state=True)
-    results = state.result()
+    results = state.result(raise_on_failure=False)
 
     assert results["intake"][0][0]["status"] == "queued"
     assert results["sweep"]["reminders"] and results["verification_reminders"]["chased"] == []
     # No robot registered yet: the sweep's reminder waits in the outbox; the 交办 notice of nine days ago
     # is past the week a message may wait, so it expires instead of reaching a robot registered later.
-    assert results["delivery"]["no_webhook"] == 1 and results["delivery"]["expired"] == 1
+    # The delivery did not do its job, so its run is red and so is the cycle's, naming it.
+    delivery = results["delivery"]
+    assert delivery["state"] == "FAILED" and delivery["result"]["no_webhook"] == 1
+    assert delivery["result"]["expired"] == 1
+    assert state.is_failed() and "deliver-notifications" in (state.message or "")
     origins = {o for (o,) in table(district, "SELECT DISTINCT origin FROM audit_event WHERE origin LIKE 'flow-run:%'")}
     assert len(origins) == 2 and run_id(state) not in origins  # intake's run and the sweep's run, not the cycle's
 
@@ -218,9 +225,23 @@ def test_the_deployments_carry_their_cron_schedules_in_shanghai_time() -> None:
         "intake": [],
         "coordination-cycle": [],
         "meeting-prep": [("0 16 * * 2", "Asia/Shanghai")],
-        "weekly-report": [("30 8 * * 1", "Asia/Shanghai")],
-        "monthly-analysis": [("0 9 1 * *", "Asia/Shanghai")],
-        "quarterly-dispatch": [("0 9 1 1,4,7,10 *", "Asia/Shanghai")],
+        # Publications are asked every morning of their window; the flow publishes on the first working day.
+        "weekly-report": [("30 8 * * *", "Asia/Shanghai")],
+        "monthly-analysis": [("0 9 1-15 * *", "Asia/Shanghai")],
+        "quarterly-dispatch": [("0 9 1-15 1,4,7,10 *", "Asia/Shanghai")],
         "import-ledger": [],
     }
     assert built["sweep"].entrypoint == "flows.sweep.sweep"
+    one_at_a_time = {name for name, d in built.items() if d.concurrency_limit == 1}
+    assert one_at_a_time == {"sweep", "verification-reminders", "deliver-notifications", "coordination-cycle",
+                             "meeting-prep", "weekly-report", "monthly-analysis", "quarterly-dispatch"}
+    assert built["sweep"].concurrency_options is not None
+    assert built["sweep"].concurrency_options.collision_strategy == "CANCEL_NEW"
+
+
+def test_the_districts_schedule_settings_move_the_deployments_and_the_district_tags_them() -> None:
+    built = {d.name: d for d in deployments({"sweep": "0 8 * * *"}, district="dongqu")}
+
+    assert built["sweep"].schedules[0].schedule.cron == "0 8 * * *"
+    assert built["sweep"].tags == ["coord", "district:dongqu"]
+    assert built["weekly-report"].tags == ["coord", "district:dongqu", "publication"]

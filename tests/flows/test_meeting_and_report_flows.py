@@ -59,9 +59,13 @@ def test_weekly_report_flow_writes_files_and_queues_a_notice(
     on_agenda(district, "110kV 专线接入方案未批复", date(2024, 6, 4))
     settings.set_setting(district.uow(), caller=district.caller(district.admin), key="reports.folder",
                          value=str(tmp_path / "reports"))
-    monkeypatch.setenv("COORD_NOW", "2024-06-10T08:30:00+08:00")  # Monday morning: last week is W23
+    monkeypatch.setenv("COORD_NOW", "2024-06-10T08:30:00+08:00")  # Monday, 端午节: W23 waits a day
+    resting = weekly_report(db=district.url)
+    monkeypatch.setenv("COORD_NOW", "2024-06-11T08:30:00+08:00")  # Tuesday, the next working morning
 
     result = weekly_report(db=district.url)
+
+    assert (resting["period"], resting["published"]) == ("2024-W23", False)
 
     assert result["period"] == "2024-W23"
     names = sorted(Path(f).name for f in result["files"])

@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 from coordination.cli.main import app
 from coordination.config import DISTRICT_TZ
 from coordination.domain.enums import Action, Difficulty
+from coordination.services import settings
 from tests.flows.robot import Robot, running
 
 
@@ -92,6 +93,24 @@ def test_coord_serve_refuses_a_prefect_server_that_does_not_answer(coord: Any, m
     assert refused.exit_code == 1 and "PREFECT_API_URL=http://127.0.0.1:9/api" in refused.stderr
 
 
+def test_coord_serve_names_what_is_missing_and_refuses_before_starting_anything(
+    district: Any, coord: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings.set_setting(district.uow(), caller=district.caller(district.admin), key="reports.folder",
+                         value=str(blocked / "reports"))
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # never reached: the checks come first
+
+    refused = coord("serve")
+
+    assert refused.exit_code == 2, refused.output
+    for name in ("weekly-report", "monthly-analysis", "quarterly-dispatch"):
+        assert f"{name}（无法运行）：报告目录" in refused.stderr, refused.stderr
+    assert "deliver-notifications（提醒）：未配置群机器人" in refused.stderr
+    assert "PREFECT_API_URL" not in refused.stderr
+
+
 def test_webhook_outbox_and_setting_commands(district: Any, coord: Any) -> None:
     overdue_problem(district)
     coord("sweep")
@@ -113,7 +132,8 @@ def test_webhook_outbox_and_setting_commands(district: Any, coord: Any) -> None:
                     as_=district.admin)
     refused = coord("setting", "set", "sweep.escalate_after_overdue_working_days", "15", as_=district.secretariat)
     unknown = coord("setting", "set", "sweep.escalate_after", "15", as_=district.admin)
-    assert json.loads(changed.stdout)["sweep.escalate_after_overdue_working_days"] == "15"
+    assert json.loads(changed.stdout)["sweep.escalate_after_overdue_working_days"] == {"value": "15", "default": "10",
+                                                                                     "set": True}
     assert (refused.exit_code, unknown.exit_code) == (4, 2)
 
 
