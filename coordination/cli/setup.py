@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -109,10 +111,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="随机种子 / random seed")] = 2024,
         as_json: bool = JsonOption,
     ) -> None:
-        """建立演示区，并把专班办公室设为默认身份 / build the demo district."""
+        """建立演示区（一年多的历史），并把专班办公室设为默认身份 / build the demo district and its year."""
         from coordination.services import demo as demo_service
-        from coordination.services import directory
-        from coordination.services.common import SYSTEM_HANDLE, Caller
 
         app_state = state(ctx)
         _prepare(app_state, reset=reset, demo=True)
@@ -122,10 +122,9 @@ def register(app: typer.Typer) -> None:
             app_state.note(app_state.t("演示区已存在（用 --reset 重建）",
                                        "the demo district exists (--reset rebuilds)"))
         else:
-            now = config.now()
-            directory.bootstrap(app_state.uow(), caller=Caller(SYSTEM_HANDLE, now, origin="demo"),
-                                admin_handle="admin", admin_name="系统管理员")
-            result = demo_service.build_demo(engine, now=now, seed=seed, admin="admin")
+            with _days_progress(app_state, hidden=as_json) as progress:
+                result = demo_service.build_demo(engine, now=config.now(), seed=seed, admin="admin",
+                                                 progress=progress)
         path = config.write_config({"user": result.secretariat})
         if as_json:
             app_state.emit_json({**result.to_json(), "database": _shown(app_state.url), "config": str(path)})
@@ -133,13 +132,22 @@ def register(app: typer.Typer) -> None:
         if not result.already_built:
             app_state.out.print(app_state.t(
                 f"演示区已建成：{result.units} 个单位、{result.people} 名人员、{result.projects} 个项目、"
-                f"{result.problems} 个问题。数据库：{_shown(app_state.url)}",
+                f"{result.problems} 个问题、{result.meetings} 次会议、{result.events} 条审计事件"
+                f"（自 {result.first_day} 起）。数据库：{_shown(app_state.url)}",
                 f"demo district built: {result.units} units, {result.people} people, {result.projects} projects, "
-                f"{result.problems} problems. Database: {_shown(app_state.url)}"))
+                f"{result.problems} problems, {result.meetings} meetings, {result.events} audit events "
+                f"(since {result.first_day}). Database: {_shown(app_state.url)}"))
         app_state.out.print(app_state.t(
             f"已在 {path} 中把默认身份设为专班办公室 {result.secretariat}（可用 --as 或 COORD_USER 改变）",
             f"default identity set to the secretariat {result.secretariat} in {path} (override with --as)"))
         _dashboard(app_state)
+        roles = {"secretariat": ("专班办公室", "the secretariat"), "handler": ("经办人", "a handler"),
+                 "leader": ("挂钩区领导", "a leader")}
+        tries = "、".join(f"{roles[k][0]} {v}" for k, v in result.try_as.items())
+        tries_en = ", ".join(f"{roles[k][1]} {v}" for k, v in result.try_as.items())
+        app_state.out.print(app_state.t(
+            f"网页（coord web）：每位演示人员的密码均为 {result.password}，可试用 {tries}",
+            f"coord web: every demo person's password is {result.password}; try {tries_en}"))
 
     @app.command()
     def dashboard(ctx: typer.Context, as_json: bool = JsonOption) -> None:
@@ -149,6 +157,23 @@ def register(app: typer.Typer) -> None:
             app_state.emit_json(_dashboard_data(app_state))
         else:
             _dashboard(app_state)
+
+
+@contextmanager
+def _days_progress(app_state: AppState, *, hidden: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr over the days of the demo's history (nothing shown with --json)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(app_state.t("建设演示区（按日推演）", "building the demo, day by day")), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=app_state.err, transient=True,
+                   disable=hidden)
+    task = bar.add_task("days", total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield advance
 
 
 def _dashboard_data(app_state: AppState) -> dict[str, object]:

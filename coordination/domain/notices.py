@@ -29,7 +29,7 @@ class NoticeKind:
     REWORK = "rework"  # 退回重办
     CLOSURE = "closure"  # 销号
     ADJUSTMENT = "adjustment"  # 任务调整 (plan tasks)
-    STAGE = "stage"  # 专项规划进度 (special plans: a stage passed)
+    STAGE = "stage"  # 阶段进展: a special plan or a fund application passed a stage
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ _MESSAGE_KINDS: dict[str, str] = {
     NoticeKind.REWORK: "退回重办",
     NoticeKind.CLOSURE: "销号",
     NoticeKind.ADJUSTMENT: "任务调整",
-    NoticeKind.STAGE: "专项规划进度",
+    NoticeKind.STAGE: "阶段进展",
 }
 MESSAGE_STATES: dict[str, str] = {
     "pending": "待发送",

@@ -40,9 +40,13 @@ from coordination.models import (
 DIRECTORY_STREAMS = ("person", "unit", "project", "routing", "calendar", "setting")
 OPEN_READS_KEY = "web.open_reads"  # a district setting the snapshot carries: who may read what
 
+# A project's monthly progress and investment plan are in its stream but not in the directory: a month's
+# figures for forty projects must not rebuild it forty times.
+_NOT_DIRECTORY = {"project": ("project_progress", "project_plan")}
 _STAMP_SQL = "SELECT " + ", ".join(
     f"(SELECT e.id || ':' || e.hash FROM audit_event e WHERE e.id = "
-    f"(SELECT max(m.id) FROM audit_event m WHERE m.stream_type = '{stream}'))"
+    f"(SELECT max(m.id) FROM audit_event m WHERE m.stream_type = '{stream}'"
+    + "".join(f" AND m.action <> '{action}'" for action in _NOT_DIRECTORY.get(stream, ())) + "))"
     for stream in DIRECTORY_STREAMS)
 
 
