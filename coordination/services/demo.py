@@ -23,7 +23,7 @@ from sqlmodel import select
 from coordination.config import DISTRICT_TZ
 from coordination.domain.errors import Conflict
 from coordination.models import AuditEvent, Meeting, Problem, Setting, Unit
-from coordination.services import access, directory, sweep
+from coordination.services import access, checkpoints, directory, outbox, sweep
 from coordination.services.calendar import work_calendar
 from coordination.services.common import SYSTEM_HANDLE, Caller, scheduled_caller
 from coordination.services.demo_clock import Clock
@@ -146,6 +146,10 @@ def build_demo(engine: Engine, *, now: datetime, seed: int, admin: str,
         clock.run([morning_sweep, kinds.on_day, projects.on_day, tasks.on_day, meetings.on_day, problems.on_day],
                   progress)
         _passwords(clock, admin)
+        # What the five-minute delivery runs would have done meanwhile: expire the notices older than
+        # outbox.max_age_hours. The demo has no group robot, so this week's wait for one (the alarm says so).
+        outbox.deliver(UnitOfWork(fast), now=now, limit=0)
+        checkpoints.checkpoint(UnitOfWork(fast), caller=clock.caller(admin, now))  # today's anchor: the whole year
         with UnitOfWork(fast) as uow:
             session = uow.session
             session.add(Setting(key=DEMO_MARKER, value=str(seed)))

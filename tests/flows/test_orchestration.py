@@ -17,6 +17,7 @@ from coordination.domain.enums import Action, Difficulty
 from flows.cycle import coordination_cycle
 from flows.reports import monthly_analysis, weekly_report
 from flows.sweep import sweep
+from tests.demo_builds import year_demo
 
 
 def local(day: date, hour: int = 9) -> datetime:
@@ -45,7 +46,7 @@ def test_a_sweep_run_is_named_by_its_day_returns_little_and_leaves_a_capped_summ
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(state.state_details.flow_run_id)
         summary = ArtifactFilter(key=ArtifactFilterKey(any_=["sweep-summary"]))
-        [artifact] = client.read_artifacts(artifact_filter=summary)
+        [artifact] = [a for a in client.read_artifacts(artifact_filter=summary) if a.flow_run_id == run.id]
     assert run.name == "sweep-2024-06-26"
     # 55 lights turned red: the result carries the counts and 50 ids, the artifact 30 ids and how many more.
     assert result["lights"] == {"red": 55} and len(result["turned"]["red"]) == 50 and result["capped"]
@@ -56,21 +57,23 @@ def test_a_sweep_run_is_named_by_its_day_returns_little_and_leaves_a_capped_summ
     assert ids[-1] not in artifact.data  # capped: the audit has them all
 
 
-def test_reports_need_no_setting_and_go_to_the_data_directory(
-    district: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+def test_the_fresh_demos_weekly_report_needs_no_setting_and_goes_to_the_data_directory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("COORD_HOME", str(tmp_path))
-    monkeypatch.setenv("COORD_NOW", "2024-06-11T08:30:00+08:00")
+    demo = year_demo(tmp_path_factory)  # `coord demo` as built at 2026-11-30, nothing set since
+    monkeypatch.setenv("COORD_HOME", str(demo / "home"))
+    monkeypatch.setenv("COORD_NOW", "2026-11-30T10:00:00+08:00")
 
-    state = weekly_report(db=district.url, return_state=True)
+    state = weekly_report(db=f"sqlite:///{demo / 'demo.sqlite3'}", week="2026-W48", return_state=True)
 
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(state.state_details.flow_run_id)
-    assert state.is_completed() and run.name == "周汇报-2024-W23"
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
-        "周汇报-2024-W23.docx", "周汇报-2024-W23.md", "周汇报-2024-W23.xlsx"]
-    again = weekly_report(db=district.url)
-    assert (again["published"], again["reason"]) == (False, "already published")
+    assert state.is_completed() and run.name == "周汇报-2026-W48"
+    assert sorted(p.name for p in (demo / "home" / "reports").iterdir()) == [
+        "周汇报-2026-W48.docx", "周汇报-2026-W48.md", "周汇报-2026-W48.xlsx"]
+    scheduled = weekly_report(db=f"sqlite:///{demo / 'demo.sqlite3'}")  # Monday: W48's day, published already
+    assert (scheduled["period"], scheduled["published"], scheduled["reason"]) == (
+        "2026-W48", False, "already published")
 
 
 def test_the_monthly_analysis_waits_out_new_years_day_for_the_next_working_morning(

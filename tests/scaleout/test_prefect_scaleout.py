@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from pathlib import Path
@@ -77,15 +76,6 @@ class Started:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
-
-
-@pytest.fixture
-def started(tmp_path: Path) -> Iterator[Started]:
-    processes = Started(tmp_path)
-    try:
-        yield processes
-    finally:
-        processes.stop()
 
 
 def wait_until(what: str, check: Any, timeout: float, started: Started) -> Any:
