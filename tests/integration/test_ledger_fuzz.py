@@ -23,7 +23,7 @@ from coordination.domain.ledger import SHEETS, SheetSpec, ValueKind
 from coordination.services import audit, ledger
 from tests.integration.ledger_files import edit_sheet, snapshot
 
-FUZZ = settings(max_examples=50, deadline=None, derandomize=True, print_blob=True,
+FUZZ = settings(max_examples=30, deadline=None, derandomize=True, print_blob=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 

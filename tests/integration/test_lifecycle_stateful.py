@@ -208,7 +208,7 @@ def test_random_lives_keep_replay_versions_and_chains_consistent(
     ProblemLives.template = template.path
     run_state_machine_as_test(
         ProblemLives,
-        settings=settings(max_examples=50, stateful_step_count=30, deadline=None, database=None,
+        settings=settings(max_examples=35, stateful_step_count=30, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
     )
     assert template.path.exists()  # the template is copied, never written

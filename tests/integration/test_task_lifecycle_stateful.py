@@ -193,7 +193,7 @@ def test_random_task_lives_keep_replay_versions_and_chains_consistent(
     TaskLives.template = template.path
     run_state_machine_as_test(
         TaskLives,
-        settings=settings(max_examples=40, stateful_step_count=30, deadline=None, database=None,
+        settings=settings(max_examples=30, stateful_step_count=30, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
     )
     assert template.path.exists()  # the template is copied, never written
