@@ -109,6 +109,8 @@ def serve_until_before_a_sweep_slot(env: dict[str, str], started: Started, api: 
         slot = (datetime.now(UTC) + timedelta(seconds=100)).replace(second=0, microsecond=0)
         local = slot.astimezone(DISTRICT_TZ)
         coord(env, "--as", "admin", "setting", "set", "schedule.sweep", f"{local.minute} {local.hour} * * *")
+        # Delivery only on New Year's Day at midnight: no regular run competes with the late ones below.
+        coord(env, "--as", "admin", "setting", "set", "schedule.deliver-notifications", "0 0 1 1 *")
         started.start("serve-1", [str(BIN / "coord"), "serve"], env)
         wait_until("coord serve did not register the sweep", lambda: api.deployment("sweep"), 90, started)
         time.sleep(2)
