@@ -177,5 +177,6 @@ def test_a_restart_catches_up_the_missed_sweep_once_and_collapses_late_runs(
     assert "collapsed" in api.state(burst[0])["state"]["message"]
     assert "deliver-notifications：6 次迟到的运行合并为一次" in log, log
     assert report["state"]["type"] == "COMPLETED" and report["name"] == f"周汇报-{weekly}", report["state"]
-    assert sorted(p.name for p in (home / "reports").iterdir()) == [
-        f"周汇报-{weekly}.docx", f"周汇报-{weekly}.md", f"周汇报-{weekly}.xlsx"]
+    # (On a publication morning the restart also catches up that publication: its files are there too.)
+    assert {f"周汇报-{weekly}.docx", f"周汇报-{weekly}.md", f"周汇报-{weekly}.xlsx"} <= {
+        p.name for p in (home / "reports").iterdir()}
