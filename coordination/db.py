@@ -44,8 +44,10 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # A writer takes the write lock at BEGIN: two writers queue instead of failing on upgrade.
+        # Straight on the driver: every use case begins here, and the statement needs none of SQLAlchemy's work.
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, busy_timeout_s: float | None = None, create: bool = True) -> Engine:

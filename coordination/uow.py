@@ -17,8 +17,7 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
-        bind = self._engine.execution_options(**{WRITE_OPTION: self._write})
-        self.session = Session(bind=bind, expire_on_commit=False, autoflush=False)
+        self.session = Session(bind=_bind(self._engine, self._write), expire_on_commit=False, autoflush=False)
         self._committed = False
         return self
 
@@ -41,3 +40,16 @@ class UnitOfWork:
     @property
     def engine(self) -> Engine:
         return self._engine
+
+
+def _bind(engine: Engine, write: bool) -> Engine:
+    """The engine with the write option, made once per engine (every use case opens a unit of work).
+
+    Kept on the engine itself (a cycle the collector frees with it), not in a registry that would keep
+    engines, their pools and their files alive.
+    """
+    binds: dict[bool, Engine] = engine.__dict__.setdefault("_coord_binds", {})
+    bind = binds.get(write)
+    if bind is None:
+        bind = binds[write] = engine.execution_options(**{WRITE_OPTION: write})
+    return bind

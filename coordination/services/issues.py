@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Boolean, ColumnElement, Table, and_, bindparam, case, func, insert, null, or_, update
 from sqlalchemy.exc import OperationalError
@@ -59,7 +59,7 @@ from coordination.services.problem_changes import (
 from coordination.services.problem_changes import (
     problem_facts as _facts,
 )
-from coordination.services.snapshot import directory
+from coordination.services.snapshot import Directory, directory
 from coordination.services.visibility import Viewer, narrowed
 from coordination.services.writer import Journal
 from coordination.uow import UnitOfWork
@@ -255,7 +255,7 @@ def act(
             authorize(action, actor, facts, snapshot.roster(row.project))
             calendar = snapshot.calendar
             if action is Action.ASSIGN:
-                inputs = _with_routed_unit(session, row, inputs)
+                inputs = _with_routed_unit(snapshot, row, inputs)
                 _check_units(snapshot, [u for u in (inputs.unit, *inputs.co_units) if u])
             changes = plan(action, actor, facts, inputs, today=caller.today, calendar=calendar)
             journal = journal_for(session, caller)
@@ -310,14 +310,14 @@ def _extra(action: Action, facts: ProblemFacts, inputs: ActionInput) -> dict[str
     return None
 
 
-def _with_routed_unit(session: Session, row: Problem, inputs: ActionInput) -> ActionInput:
+def _with_routed_unit(snapshot: Directory, row: Problem, inputs: ActionInput) -> ActionInput:
     if inputs.unit:
         return inputs
-    rule = session.get(RoutingRule, row.category)
-    if rule is None:
+    unit = snapshot.routes.get(row.category)
+    if unit is None:
         raise InvalidInput(f"类别“{row.category}”在分办表中没有默认单位，请用 --unit 指定责任单位",
                            f"no routing rule for category {row.category}; name the unit with --unit")
-    return ActionInput(reason=inputs.reason, unit=rule.unit, co_units=inputs.co_units,
+    return ActionInput(reason=inputs.reason, unit=unit, co_units=inputs.co_units,
                        difficulty=inputs.difficulty, due=inputs.due)
 
 
@@ -428,8 +428,18 @@ def problem_page(uow: UnitOfWork, *, today: date, filters: ProblemFilter | None 
         return ProblemPage(items, total if count else len(items))
 
 
+class LightBounds(Protocol):
+    """The two dates of `LightThresholds`, as dates or as bind parameters (a statement built once, run daily)."""
+
+    @property
+    def red_before(self) -> Any: ...
+
+    @property
+    def yellow_before(self) -> Any: ...
+
+
 def light_conditions(
-    lights: LightThresholds,
+    lights: LightBounds,
     *,
     due_date: ColumnElement[Any] | None = None,
     state: ColumnElement[Any] | None = None,
@@ -454,7 +464,7 @@ def light_conditions(
 
 
 def light_expression(
-    lights: LightThresholds,
+    lights: LightBounds,
     *,
     due_date: ColumnElement[Any] | None = None,
     state: ColumnElement[Any] | None = None,

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import Table, func, or_, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from coordination.domain.enums import Action, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from coordination.domain.hygiene import check_day
 from coordination.domain.labels import bilingual
+from coordination.domain.lights import LightThresholds
 from coordination.domain.meetings import (
     DecisionInput,
     MeetingKind,
@@ -30,30 +35,69 @@ from coordination.domain.meetings import (
     require_held,
     require_state,
 )
-from coordination.domain.notices import ProblemBrief, meeting_notice
+from coordination.domain.notices import Notice, ProblemBrief, meeting_notice
 from coordination.domain.problem import ActionInput, Actor, ProblemFacts
 from coordination.domain.transitions import TRANSITIONS
 from coordination.models import (
     AgendaItem,
     Decision,
     Meeting,
-    Person,
-    PersonRole,
     Problem,
-    Project,
     RosterEntry,
-    Sequence,
-    Unit,
 )
-from coordination.services import issues, outbox, problem_changes
+from coordination.services import issues, problem_changes
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
+from coordination.services.driver import executemany, fetch
+from coordination.services.snapshot import Directory, directory
 from coordination.services.visibility import Viewer, narrowed
-from coordination.services.writer import Journal, append_event
+from coordination.services.writer import Journal
 from coordination.uow import UnitOfWork
 
 MEETING_STREAM = "meeting"
 MEETING_TABLE: Table = SQLModel.metadata.tables["meeting"]
+_AGENDA: Table = SQLModel.metadata.tables["agenda_item"]
+_DECISION: Table = SQLModel.metadata.tables["decision"]
+_PROBLEM: Table = SQLModel.metadata.tables["problem"]
+_SEQUENCE: Table = SQLModel.metadata.tables["sequence"]
+
+# The use cases read with Core statements built once: the meeting, its agenda joined to the problems and
+# their decisions (one row per item), a decision's problem. ORM objects cost several times the query.
+_DECIDED = tuple(c.label(f"decision_{c.name}") for c in _DECISION.c if c.name not in ("meeting", "problem"))
+_MEETING_BY_ID = sa_select(MEETING_TABLE).where(MEETING_TABLE.c.id == bindparam("id"))
+_AGENDA_ROWS = (
+    sa_select(_PROBLEM, *_DECIDED)
+    .select_from(_AGENDA.join(_PROBLEM, _PROBLEM.c.id == _AGENDA.c.problem).outerjoin(
+        _DECISION, and_(_DECISION.c.meeting == _AGENDA.c.meeting, _DECISION.c.problem == _AGENDA.c.problem)))
+    .where(_AGENDA.c.meeting == bindparam("meeting"))
+    .order_by(_AGENDA.c.position)
+)
+_AGENDA_ROW = _AGENDA_ROWS.where(_AGENDA.c.problem == bindparam("only"))
+# A problem, whether it is on the meeting's agenda, and the decision recorded on it so far.
+_PROBLEM_AT_MEETING = (
+    sa_select(_PROBLEM, _AGENDA.c.position.label("agenda_position"), *_DECIDED)
+    .select_from(_PROBLEM.outerjoin(
+        _AGENDA, and_(_AGENDA.c.problem == _PROBLEM.c.id, _AGENDA.c.meeting == bindparam("meeting"))).outerjoin(
+        _DECISION, and_(_DECISION.c.problem == _PROBLEM.c.id, _DECISION.c.meeting == bindparam("meeting"))))
+    .where(_PROBLEM.c.id == bindparam("id"))
+)
+# A meeting's decisions with their problems, in problem order (what closing applies).
+_DECISIONS_TO_APPLY = (
+    sa_select(_PROBLEM, *_DECIDED)
+    .select_from(_DECISION.join(_PROBLEM, _PROBLEM.c.id == _DECISION.c.problem))
+    .where(_DECISION.c.meeting == bindparam("meeting"))
+    .order_by(_DECISION.c.problem)
+)
+_SEQUENCE_BUMP = (
+    update(_SEQUENCE).where(_SEQUENCE.c.name == bindparam("n"), _SEQUENCE.c.year == bindparam("y"))
+    .values(last=_SEQUENCE.c.last + 1).returning(_SEQUENCE.c.last)
+)
+_DECISION_UPDATE = (
+    update(_DECISION)
+    .where(_DECISION.c.meeting == bindparam("b_meeting"), _DECISION.c.problem == bindparam("b_problem"))
+    .values({c: bindparam(f"b_{c}") for c in ("outcome", "text", "lead_unit", "co_units", "due_date", "recorded_by",
+                                                "recorded_at")})
+)
 
 
 # ---- read models ---------------------------------------------------------------------------
@@ -96,47 +140,46 @@ class MeetingView:
         }
 
 
-def _decision_json(decision: Decision, units: dict[str, str]) -> dict[str, Any]:
-    co_units: list[str] = json.loads(decision.co_units)
+def _decision_json(outcome: str, text: str, lead_unit: str | None, co_units: list[str], due_date: date | None,
+                   recorded_by: str, units: dict[str, str]) -> dict[str, Any]:
     return {
-        "outcome": decision.outcome,
-        "text": decision.text,
-        "lead_unit": decision.lead_unit,
-        "lead_unit_name": units.get(decision.lead_unit or ""),
+        "outcome": outcome,
+        "text": text,
+        "lead_unit": lead_unit,
+        "lead_unit_name": units.get(lead_unit or ""),
         "co_units": co_units,
         "co_unit_names": [units.get(c, c) for c in co_units],
-        "due_date": decision.due_date.isoformat() if decision.due_date else None,
-        "recorded_by": decision.recorded_by,
+        "due_date": due_date.isoformat() if due_date else None,
+        "recorded_by": recorded_by,
     }
 
 
-def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None, *,
-          only: str | None = None, viewer: Viewer | None = None) -> MeetingView:
-    """The meeting with its whole agenda, or with the one item `only` (what a decision touched).
+def _stored_decision(row: Any, units: dict[str, str]) -> dict[str, Any] | None:
+    """The decision of an agenda row (its `decision_*` columns), None when none is recorded."""
+    if row.decision_outcome is None:
+        return None
+    return _decision_json(row.decision_outcome, row.decision_text, row.decision_lead_unit,
+                          json.loads(row.decision_co_units), row.decision_due_date, row.decision_recorded_by, units)
 
-    With a `viewer`, only the agenda items they may see (the problems' visibility rule).
-    """
-    calendar = work_calendar(session)
-    units = {u.code: u.name for u in session.exec(select(Unit)).all()}
-    rows = select(Problem, Project.name).join(AgendaItem, col(AgendaItem.problem) == col(Problem.id)).outerjoin(
-        Project, col(Project.code) == col(Problem.project)).where(AgendaItem.meeting == meeting.id)
-    decided = select(Decision).where(Decision.meeting == meeting.id)
-    if only is not None:
-        rows, decided = rows.where(AgendaItem.problem == only), decided.where(Decision.problem == only)
-    rows = narrowed(rows, viewer)
-    items = session.exec(rows.order_by(col(AgendaItem.position))).all()
-    decisions = {d.problem: d for d in session.exec(decided).all()}
-    agenda: list[AgendaEntry] = []
+
+def _entry(row: Any, decision: dict[str, Any] | None, snapshot: Directory, today: date,
+           lights: LightThresholds) -> AgendaEntry:
+    """One agenda item from its problem row (a Core row or a problem)."""
+    return AgendaEntry(issues.view_of(row, snapshot.calendar, today, lights).to_json(),
+                       snapshot.project_names.get(row.project) or row.project, decision)
+
+
+def _assembled(meeting: Meeting, agenda: list[AgendaEntry], snapshot: Directory,
+               applied: list[str] | None = None) -> MeetingView:
+    """The view of `meeting` with `agenda`; its attendees are the units the items and decisions name."""
     attendee_codes: list[str] = []
-    for row, project_name in items:
-        decision = decisions.get(row.id)
-        agenda.append(AgendaEntry(issues.view_of(row, calendar, today).to_json(), project_name or row.project,
-                                  _decision_json(decision, units) if decision else None))
-        codes = [row.lead_unit, *json.loads(row.co_units)]
-        if decision is not None:
-            codes += [decision.lead_unit, *json.loads(decision.co_units)]
+    for item in agenda:
+        codes = [item.problem["lead_unit"], *item.problem["co_units"]]
+        if item.decision is not None:
+            codes += [item.decision["lead_unit"], *item.decision["co_units"]]
         attendee_codes += [c for c in codes if c and c not in attendee_codes]
-    chair = session.get(Person, meeting.chair)
+    units = snapshot.unit_names
+    chair = snapshot.people.get(meeting.chair)
     number = (minutes_number(MeetingKind(meeting.kind), meeting.minutes_year, meeting.minutes_number)
               if meeting.minutes_year and meeting.minutes_number else None)
     return MeetingView(
@@ -147,20 +190,36 @@ def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | 
     )
 
 
+def _view(session: Session, meeting: Meeting, today: date, applied: list[str] | None = None, *,
+          only: str | None = None, viewer: Viewer | None = None) -> MeetingView:
+    """The meeting with its whole agenda, or with the one item `only` (what a decision touched).
+
+    With a `viewer`, only the agenda items they may see (the problems' visibility rule).
+    """
+    snapshot = directory(session)
+    query = _AGENDA_ROWS if only is None else _AGENDA_ROW
+    params = {"meeting": meeting.id} if only is None else {"meeting": meeting.id, "only": only}
+    rows = session.connection().execute(narrowed(query, viewer), params).all()
+    agenda: list[AgendaEntry] = []
+    if rows:
+        lights = LightThresholds.on(today, snapshot.calendar)  # one day's thresholds for every item
+        units = snapshot.unit_names
+        agenda = [_entry(row, _stored_decision(row, units), snapshot, today, lights) for row in rows]
+    return _assembled(meeting, agenda, snapshot, applied)
+
+
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def _next(session: Session, name: str, year: int, *, after: int = 0) -> int:
-    """The next number of the yearly series `name`; a series begun this year starts after `after`."""
-    bumped = session.execute(
-        update(Sequence).where(col(Sequence.name) == name, col(Sequence.year) == year)
-        .values(last=col(Sequence.last) + 1).returning(col(Sequence.last))
-    ).scalar_one_or_none()
-    if bumped is None:
-        session.add(Sequence(name=name, year=year, last=after + 1))
-        session.flush()
-        return after + 1
-    return int(bumped)
+def _next(session: Session, name: str, year: int, *, after: Callable[[], int | None] | None = None) -> int:
+    """The next number of the yearly series `name`; a series begun this year starts after `after()`."""
+    connection = session.connection()
+    bumped = fetch(connection, _SEQUENCE_BUMP, {"n": name, "y": year}, cache_key=("meeting_sequence_bump",))
+    if bumped:
+        return int(bumped[0][0])
+    first = ((after() if after is not None else None) or 0) + 1
+    connection.execute(insert(_SEQUENCE), {"name": name, "year": year, "last": first})
+    return first
 
 
 def _next_minutes(session: Session, kind: MeetingKind, year: int) -> int:
@@ -171,19 +230,19 @@ def _next_minutes(session: Session, kind: MeetingKind, year: int) -> int:
     so that no two minutes of one kind ever share a number (no migration: the stored number and the
     meeting's kind name every set of minutes).
     """
-    series = minutes_series(kind)
-    used: int | None = None
-    if session.exec(select(Sequence.last).where(Sequence.name == series, Sequence.year == year)).first() is None:
-        used = session.exec(select(func.max(Meeting.minutes_number)).where(
+    def used() -> int | None:
+        return session.exec(select(func.max(Meeting.minutes_number)).where(
             Meeting.kind == kind.value, Meeting.minutes_year == year)).one()
-    return _next(session, series, year, after=used or 0)
+
+    return _next(session, minutes_series(kind), year, after=used)
 
 
 def _get(session: Session, meeting_id: str) -> Meeting:
-    meeting = session.get(Meeting, meeting_id.strip().upper())
-    if meeting is None:
+    """The meeting's row as a plain object: the use cases read it and `_bump` keeps it current."""
+    found = session.connection().execute(_MEETING_BY_ID, {"id": meeting_id.strip().upper()}).first()
+    if found is None:
         raise NotFound(f"会议 {meeting_id} 不存在", f"meeting {meeting_id} not found")
-    return meeting
+    return cast(Meeting, SimpleNamespace(**found._mapping))
 
 
 def _as_recorder(session: Session, caller: Caller, meeting_id: str, state: MeetingState, *,
@@ -211,10 +270,6 @@ def _facts(row: Problem) -> ProblemFacts:
                         co_units=tuple(json.loads(row.co_units)), raised_by=row.raised_by)
 
 
-def _roles(session: Session, handle: str) -> frozenset[Role]:
-    return frozenset(Role(r) for r in session.exec(select(PersonRole.role).where(PersonRole.handle == handle)).all())
-
-
 def _bump(session: Session, caller: Caller, meeting: Meeting, changes: dict[str, Any], action: str,
           recorded: dict[str, Any]) -> None:
     """Update the meeting with a version check, as problems are, and record `action` — through the write path."""
@@ -227,28 +282,28 @@ def _bump(session: Session, caller: Caller, meeting: Meeting, changes: dict[str,
     except Conflict:
         raise Conflict(f"会议 {meeting.id} 已被他人修改，请刷新后重试",
                        f"meeting {meeting.id} was changed by someone else; reload and try again") from None
-    session.expunge(meeting)
     for name, value in values.items():  # the object now says what the row says
         setattr(meeting, name, value)
 
 
-def _record(session: Session, caller: Caller, meeting: Meeting, action: str, changes: dict[str, Any],
-            reason: str | None = None) -> None:
-    append_event(session, stream_type=MEETING_STREAM, stream_id=meeting.id, action=action, caller=caller,
-                 changes=changes, reason=reason)
+@cache
+def _waiting_query(level: int, linked: bool) -> Any:
+    """Problems waiting at `level` and on no open meeting's agenda (`linked`: of the projects :chair leads)."""
+    waits = [state.value for state in TRANSITIONS[Action.DECIDE].sources]  # where a meeting may decide
+    query = sa_select(_PROBLEM).where(_PROBLEM.c.state.in_(waits), _PROBLEM.c.level == level)
+    if linked:
+        leads = select(RosterEntry.project).where(RosterEntry.part == "leader", RosterEntry.ref == bindparam("chair"))
+        query = query.where(_PROBLEM.c.project.in_(leads))
+    busy = select(AgendaItem.problem).join(Meeting, col(Meeting.id) == col(AgendaItem.meeting)).where(
+        col(Meeting.state) != MeetingState.CLOSED.value)
+    return query.where(_PROBLEM.c.id.not_in(busy))
 
 
 def _waiting(session: Session, kind: MeetingKind, chair: str, chair_roles: frozenset[Role]) -> list[Problem]:
-    """Problems waiting at the meeting's level (for a leader's 会办: of the chair's projects)."""
-    waits = [state.value for state in TRANSITIONS[Action.DECIDE].sources]  # where a meeting may decide
-    query = select(Problem).where(col(Problem.state).in_(waits), Problem.level == int(kind.level))
-    if kind is MeetingKind.LEADER and Role.PRINCIPAL not in chair_roles:
-        linked = select(RosterEntry.project).where(RosterEntry.part == "leader", RosterEntry.ref == chair)
-        query = query.where(col(Problem.project).in_(linked))
-    busy = select(AgendaItem.problem).join(Meeting, col(Meeting.id) == col(AgendaItem.meeting)).where(
-        col(Meeting.state) != MeetingState.CLOSED.value)
-    query = query.where(col(Problem.id).not_in(busy))
-    return list(session.exec(query).all())
+    """Problems waiting at the meeting's level (for a leader's 会办: of the chair's projects), as rows."""
+    linked = kind is MeetingKind.LEADER and Role.PRINCIPAL not in chair_roles
+    query = _waiting_query(int(kind.level), linked)
+    return cast(list[Problem], session.connection().execute(query, {"chair": chair} if linked else {}).all())
 
 
 # ---- use cases -----------------------------------------------------------------------------
@@ -270,36 +325,42 @@ def plan_meeting(uow: UnitOfWork, *, caller: Caller, kind: MeetingKind, held_on:
         if actor.handle != chair and Role.SECRETARIAT not in actor.roles:
             raise InvalidInput(f"{actor.handle} 只能为自己主持的会议制定议程（或由专班办公室制定）",
                                f"{actor.handle} may plan only meetings they chair (or the secretariat)")
-        chair_person = session.get(Person, chair)
+        snapshot = directory(session)
+        chair_person = snapshot.people.get(chair)
         if chair_person is None or not chair_person.active:
             raise NotFound(f"主持人 {chair} 不存在或已停用", f"chair {chair} not found or inactive")
-        chair_roles = _roles(session, chair)
+        chair_roles = chair_person.roles
         check_chair(kind, chair, chair_roles)
         meeting_id = f"M-{held_on.year}-{_next(session, 'meeting', held_on.year):04d}"
-        meeting = Meeting(id=meeting_id, kind=kind.value, level=int(kind.level), held_on=held_on, chair=chair,
-                          state=MeetingState.PLANNED.value, planned_by=actor.handle)
-        session.add(meeting)
-        session.flush()
-        calendar = work_calendar(session)
-        waiting = sorted((issues.view_of(p, calendar, caller.today) for p in _waiting(session, kind, chair,
-                                                                                       chair_roles)),
-                         key=issues.urgency_key)
-        for position, problem in enumerate(waiting, start=1):
-            session.add(AgendaItem(meeting=meeting_id, problem=problem.id, position=position))
-        _record(session, caller, meeting, "meeting_plan",
-                {"kind": kind.value, "date": held_on.isoformat(), "chair": chair,
-                 "agenda": [p.id for p in waiting], "state": MeetingState.PLANNED.value})
-        session.flush()
-        view = _view(session, meeting, caller.today)
+        row = {"id": meeting_id, "kind": kind.value, "level": int(kind.level), "held_on": held_on, "chair": chair,
+               "state": MeetingState.PLANNED.value, "minutes_year": None, "minutes_number": None,
+               "planned_by": actor.handle, "closed_at": None, "version": 1}
+        meeting = cast(Meeting, SimpleNamespace(**row))
+        rows = _waiting(session, kind, chair, chair_roles)
+        lights = LightThresholds.on(caller.today, snapshot.calendar)
+        waiting = sorted(((issues.view_of(p, snapshot.calendar, caller.today, lights), p) for p in rows),
+                         key=lambda pair: issues.urgency_key(pair[0]))
+        journal = Journal(session, caller)
+        journal.insert_row(MEETING_TABLE, row)
+        for position, (problem, _) in enumerate(waiting, start=1):
+            journal.insert_row(_AGENDA, {"meeting": meeting_id, "problem": problem.id, "position": position})
+        journal.event(MEETING_STREAM, meeting_id, "meeting_plan",
+                      {"kind": kind.value, "date": held_on.isoformat(), "chair": chair,
+                       "agenda": [p.id for p, _ in waiting], "state": MeetingState.PLANNED.value})
+        # The agenda is what was just read: the view is built from it, not read back.
+        view = _assembled(meeting, [AgendaEntry(p.to_json(), snapshot.project_names.get(r.project) or r.project,
+                                                None) for p, r in waiting], snapshot)
         if notify:
-            _notify_units(session, caller, view)
+            journal.notify(_unit_notices(snapshot, view))
+        journal.write()
         uow.commit()
         return view
 
 
-def _notify_units(session: Session, caller: Caller, view: MeetingView) -> None:
+def _unit_notices(snapshot: Directory, view: MeetingView) -> list[Notice]:
+    """A 会议通知 for each unit leading a problem on the agenda (or the district, for items without one)."""
     by_unit: dict[str | None, list[ProblemBrief]] = {}
-    units = {u.code: u.name for u in session.exec(select(Unit)).all()}
+    units = snapshot.unit_names
     for item in view.agenda:
         problem = item.problem
         due = problem.get("due_date")
@@ -308,10 +369,9 @@ def _notify_units(session: Session, caller: Caller, view: MeetingView) -> None:
                              lead_unit=lead, lead_unit_name=units.get(lead or ""),
                              due_date=date.fromisoformat(due) if due else None, level=problem["level"])
         by_unit.setdefault(problem.get("lead_unit"), []).append(brief)
-    for unit, items in by_unit.items():
-        outbox.enqueue(session, meeting_notice(meeting_id=view.id, kind_label=kind_label(view.kind),
-                                               held_on=view.held_on, chair_name=view.chair_name, unit=unit,
-                                               items=items), caller=caller)
+    return [meeting_notice(meeting_id=view.id, kind_label=kind_label(view.kind), held_on=view.held_on,
+                           chair_name=view.chair_name, unit=unit, items=items)
+            for unit, items in by_unit.items()]
 
 
 def prepare_task_force(uow: UnitOfWork, *, caller: Caller, held_on: date) -> MeetingView | None:
@@ -404,32 +464,47 @@ def decide(uow: UnitOfWork, *, caller: Caller, meeting_id: str, problem_id: str,
         actor, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="记录议定事项",
                                       doing_en="record decisions in")
         text = check_decision(decision, meeting_date=meeting.held_on)
-        problem = session.get(Problem, problem_id.strip().upper())
+        connection = session.connection()
+        problem = connection.execute(_PROBLEM_AT_MEETING, {"meeting": meeting.id,
+                                                           "id": problem_id.strip().upper()}).first()
         if problem is None:
             raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
-        if session.get(AgendaItem, (meeting.id, problem.id)) is None:
+        if problem.agenda_position is None:
             raise NotFound(f"问题 {problem.id} 不在会议 {meeting.id} 议程中",
                            f"{problem.id} is not on the agenda of {meeting.id}")
         check_chair_authority(meeting.id, MeetingKind(meeting.kind), decision.outcome, _chair(session, meeting),
-                              _facts(problem), problem_changes.load_roster(session, problem.project))
+                              _facts(cast(Problem, problem)), problem_changes.load_roster(session, problem.project))
+        snapshot = directory(session)
         for code in (decision.unit, *decision.co_units):
-            if code and session.get(Unit, code) is None:
+            if code and code not in snapshot.units:  # known, active or not, as the decision stood
                 raise NotFound(f"单位 {code} 不存在", f"unit {code} not found")
-        existing = session.get(Decision, (meeting.id, problem.id))
-        record = existing or Decision(meeting=meeting.id, problem=problem.id, outcome=decision.outcome.value,
-                                      text="", recorded_by=actor.handle, recorded_at=caller.now)
-        record.outcome, record.text = decision.outcome.value, text
-        record.lead_unit, record.co_units = decision.unit, json.dumps(list(decision.co_units), ensure_ascii=False)
-        record.due_date, record.recorded_by, record.recorded_at = decision.due, actor.handle, caller.now
-        session.add(record)
+        recorded = {"outcome": decision.outcome.value, "text": text, "lead_unit": decision.unit,
+                    "co_units": json.dumps(list(decision.co_units), ensure_ascii=False), "due_date": decision.due,
+                    "recorded_by": actor.handle, "recorded_at": caller.now}
+        _store_decision(connection, meeting.id, problem.id, recorded, existing=problem.decision_outcome is not None)
         _bump(session, caller, meeting, {}, "decision_record",
-              {"problem": problem.id, "outcome": decision.outcome.value, "text": record.text,
+              {"problem": problem.id, "outcome": decision.outcome.value, "text": text,
                "lead_unit": decision.unit, "co_units": list(decision.co_units),
                "due_date": decision.due.isoformat() if decision.due else None})
-        session.flush()
-        view = _view(session, meeting, caller.today, only=problem.id)  # not the whole agenda: it may be long
+        # Not the whole agenda, it may be long: the one item, from the rows in hand.
+        lights = LightThresholds.on(caller.today, snapshot.calendar)
+        stored = _decision_json(decision.outcome.value, text, decision.unit, list(decision.co_units), decision.due,
+                                actor.handle, snapshot.unit_names)
+        view = _assembled(meeting, [_entry(problem, stored, snapshot, caller.today, lights)], snapshot)
         uow.commit()
         return view
+
+
+def _store_decision(connection: Connection, meeting_id: str, problem_id: str, recorded: dict[str, Any], *,
+                    existing: bool) -> None:
+    """Record the decision on one item, or replace the one recorded before (`existing`)."""
+    if existing:
+        executemany(connection, _DECISION_UPDATE,
+                    [{"b_meeting": meeting_id, "b_problem": problem_id, **{f"b_{k}": v for k, v in recorded.items()}}],
+                    cache_key=("meeting_decision_update",))
+    else:
+        executemany(connection, insert(_DECISION), [{"meeting": meeting_id, "problem": problem_id, **recorded}],
+                    cache_key=("insert", _DECISION.name))
 
 
 def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> MeetingView:
@@ -438,15 +513,12 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         session = uow.session
         _, meeting = _as_recorder(session, caller, meeting_id, MeetingState.OPEN, doing_zh="闭会", doing_en="close")
         require_held(meeting.id, meeting.held_on, caller.today, doing_zh="闭会", doing_en="be closed")
-        decisions = session.exec(select(Decision).where(Decision.meeting == meeting.id)
-                                 .order_by(col(Decision.problem))).all()
+        decisions = session.connection().execute(_DECISIONS_TO_APPLY, {"meeting": meeting.id}).all()
         chair = _chair(session, meeting)
         moved: list[tuple[str, str]] = []
         beyond: list[NotPermitted] = []
-        for decision in decisions:
-            problem = session.get(Problem, decision.problem)
-            assert problem is not None
-            facts, outcome = _facts(problem), Outcome(decision.outcome)
+        for problem in decisions:  # each row: the problem, with its decision's columns
+            facts, outcome = _facts(cast(Problem, problem)), Outcome(problem.decision_outcome)
             if not TRANSITIONS[outcome.action].allows_from(facts.state):
                 state_zh, state_en = bilingual(facts.state)
                 moved.append((f"{problem.id}（当前为{state_zh}）", f"{problem.id} ({state_en})"))
@@ -475,21 +547,22 @@ def close_meeting(uow: UnitOfWork, *, caller: Caller, meeting_id: str) -> Meetin
         _bump(session, caller, meeting, {"state": MeetingState.CLOSED.value, "minutes_year": year,
                                          "minutes_number": number, "closed_at": caller.now}, "meeting_close",
               {"state": MeetingState.CLOSED.value, "minutes_number": numbered,
-               "decisions": [d.problem for d in decisions]})
+               "decisions": [d.id for d in decisions]})
         calendar = work_calendar(session)
         origin_caller = replace(caller, origin=f"meeting:{meeting.id}")
         applied: list[str] = []
         # Every decision in one batch of the write path: each unit hears of its 议定事项 in one message.
         journal = problem_changes.journal_for(session, origin_caller, batch_key=f"meeting:{meeting.id}")
         for decision in decisions:
-            outcome = Outcome(decision.outcome)
-            inputs = ActionInput(reason=decision.text, unit=decision.lead_unit,
-                                 co_units=tuple(json.loads(decision.co_units)), due=decision.due_date)
+            outcome = Outcome(decision.decision_outcome)
+            inputs = ActionInput(reason=decision.decision_text, unit=decision.decision_lead_unit,
+                                 co_units=tuple(json.loads(decision.decision_co_units)),
+                                 due=decision.decision_due_date)
             issues.apply_by_authority(
-                session, caller=origin_caller, problem_id=decision.problem, action=outcome.action, inputs=inputs,
+                session, caller=origin_caller, problem_id=decision.id, action=outcome.action, inputs=inputs,
                 calendar=calendar, extra={"meeting": meeting.id, "minutes_number": numbered},
                 journal=journal)
-            applied.append(decision.problem)
+            applied.append(decision.id)
         journal.write()
         view = _view(session, meeting, caller.today, applied)
         uow.commit()

@@ -23,6 +23,7 @@ from coordination.domain.problem import ProblemFacts, Roster
 from coordination.domain.problem_workflow import PROBLEM_WORKFLOW
 from coordination.models import Problem
 from coordination.services.common import Caller
+from coordination.services.driver import fetch_rows
 from coordination.services.snapshot import Directory, directory
 from coordination.services.writer import EVENT, FactsAfter, Journal, brief_of
 from coordination.uow import UnitOfWork
@@ -84,11 +85,11 @@ _ROW_AND_HEAD_LOCKED = _ROW_AND_HEAD.with_for_update(of=PROBLEM_TABLE)
 def get_row(session: Session, problem_id: str, *, lock: bool = False) -> Problem:
     # lock: a writer reads the row FOR UPDATE, so that on PostgreSQL concurrent writers to one problem
     # queue as they do on SQLite (BEGIN IMMEDIATE) and each decides on the row as the last one left it.
-    found = session.connection().execute(_ROW_AND_HEAD_LOCKED if lock else _ROW_AND_HEAD,
-                                         {"id": problem_id.strip().upper()}).first()
-    if found is None:
+    rows = fetch_rows(session.connection(), _ROW_AND_HEAD_LOCKED if lock else _ROW_AND_HEAD,
+                      {"id": problem_id.strip().upper()}, cache_key=("problem_row", lock))
+    if not rows:
         raise NotFound(f"问题 {problem_id} 不存在", f"problem {problem_id} not found")
-    return cast(Problem, found)
+    return cast(Problem, rows[0])
 
 
 def merged(row: Problem, values: dict[str, Any]) -> Problem:

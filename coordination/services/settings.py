@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, select
 
 from coordination.domain import delivery_policy, schedules
 from coordination.domain.enums import Role, parse_category
@@ -22,6 +22,7 @@ from coordination.domain.investment import Thresholds
 from coordination.domain.sweep import SETTING_KEYS, SweepSettings
 from coordination.models import Setting
 from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.driver import fetch
 from coordination.services.snapshot import OPEN_READS_KEY
 from coordination.services.writer import append_event
 from coordination.uow import UnitOfWork
@@ -71,9 +72,13 @@ class IntakeSettings:
         return self.auto_assign_categories is None or category in self.auto_assign_categories
 
 
+_SETTINGS = SQLModel.metadata.tables["setting"]
+_ALL_SETTINGS = select(_SETTINGS.c.key, _SETTINGS.c.value)  # a few dozen rows: read whole, on every use case
+
+
 def _values(session: Session) -> dict[str, str]:
-    rows = session.exec(select(Setting).where(col(Setting.key).in_(list(KNOWN_KEYS)))).all()
-    return {row.key: row.value for row in rows}
+    rows = fetch(session.connection(), _ALL_SETTINGS, {}, cache_key=("settings",))
+    return {str(key): str(value) for key, value in rows if key in KNOWN_KEYS}
 
 
 def sweep_settings(session: Session) -> SweepSettings:

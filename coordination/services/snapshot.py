@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from coordination.domain.enums import Role
 from coordination.domain.errors import NotFound, NotPermitted
@@ -26,12 +27,11 @@ from coordination.domain.notices import Recipients
 from coordination.domain.problem import Actor, Roster
 from coordination.domain.workdays import WorkCalendar, YearSchedule
 from coordination.models import (
-    CalendarOverride,
     CalendarYear,
-    Person,
     PersonRole,
     Project,
     RosterEntry,
+    RoutingRule,
     Setting,
     Unit,
 )
@@ -41,8 +41,8 @@ DIRECTORY_STREAMS = ("person", "unit", "project", "routing", "calendar", "settin
 OPEN_READS_KEY = "web.open_reads"  # a district setting the snapshot carries: who may read what
 
 # A project's monthly progress and investment plan are in its stream but not in the directory: a month's
-# figures for forty projects must not rebuild it forty times.
-_NOT_DIRECTORY = {"project": ("project_progress", "project_plan")}
+# figures for forty projects must not rebuild it forty times. Nor is a person's password (sign-in reads it).
+_NOT_DIRECTORY = {"project": ("project_progress", "project_plan"), "person": ("password_set",)}
 _STAMP_SQL = "SELECT " + ", ".join(
     f"(SELECT e.id || ':' || e.hash FROM audit_event e WHERE e.id = "
     f"(SELECT max(m.id) FROM audit_event m WHERE m.stream_type = '{stream}'"
@@ -71,6 +71,7 @@ class Directory:
     rosters: dict[str, Roster]
     calendar: WorkCalendar
     open_reads: bool = False  # every signed-in person reads every problem (setting web.open_reads)
+    routes: dict[str, str] = field(default_factory=dict)  # category -> the unit the routing table proposes
 
     def person(self, handle: str) -> PersonEntry:
         """The person named by `handle`; unknown or inactive identities are not permitted."""
@@ -125,6 +126,8 @@ class Directory:
         )
 
 
+_PERSON = SQLModel.metadata.tables["person"]
+_OVERRIDE = SQLModel.metadata.tables["calendar_override"]
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[Any, ...], Directory]] = {}
 
@@ -190,15 +193,18 @@ def _build(session: Session) -> Directory:
     roles: dict[str, set[Role]] = {}
     for handle, role in session.exec(select(PersonRole.handle, PersonRole.role)).all():
         roles.setdefault(handle, set()).add(Role(role))
+    # Columns, not ORM objects: the directory is rebuilt after every change of it, and people, units and
+    # rosters are hundreds of rows.
     people = {
-        p.handle: PersonEntry(p.handle, p.name, p.unit, p.active, frozenset(roles.get(p.handle, ())), p.token_hash,
-                              p.mobile)
-        for p in session.exec(select(Person)).all()
+        handle: PersonEntry(handle, name, unit, active, frozenset(roles.get(handle, ())), token_hash, mobile)
+        for handle, name, unit, active, token_hash, mobile in session.connection().execute(sa_select(
+            _PERSON.c.handle, _PERSON.c.name, _PERSON.c.unit, _PERSON.c.active, _PERSON.c.token_hash,
+            _PERSON.c.mobile)).all()
     }
-    units = {u.code: (u.name, u.active) for u in session.exec(select(Unit)).all()}
+    units = {code: (name, active) for code, name, active in session.exec(select(Unit.code, Unit.name, Unit.active))}
     parts: dict[str, dict[str, set[str]]] = {}
-    for entry in session.exec(select(RosterEntry)).all():
-        parts.setdefault(entry.project, {}).setdefault(entry.part, set()).add(entry.ref)
+    for project, part, ref in session.exec(select(RosterEntry.project, RosterEntry.part, RosterEntry.ref)).all():
+        parts.setdefault(project, {}).setdefault(part, set()).add(ref)
     names: dict[str, str] = {}
     rosters: dict[str, Roster] = {}
     for code, name, locality, lead_unit in session.exec(
@@ -209,20 +215,23 @@ def _build(session: Session) -> Directory:
                                specialists=frozenset(mine.get("specialist", ())),
                                units=frozenset({locality, lead_unit, *mine.get("helper", ())}))
     open_reads = session.get(Setting, OPEN_READS_KEY)
+    routes = {category: unit for category, unit in session.exec(select(RoutingRule.category, RoutingRule.unit))}
     return Directory(people, units, names, rosters, _calendar(session),
-                     open_reads=open_reads is not None and open_reads.value == "true")
+                     open_reads=open_reads is not None and open_reads.value == "true", routes=routes)
 
 
 def _calendar(session: Session) -> WorkCalendar:
     from coordination.services.calendar import package_schedules
 
     schedules = dict(package_schedules())
-    for loaded in session.exec(select(CalendarYear)).all():
-        schedules[loaded.year] = YearSchedule(
-            loaded.year,
-            frozenset(date.fromisoformat(d) for d in json.loads(loaded.holidays)),
-            frozenset(date.fromisoformat(d) for d in json.loads(loaded.workdays)),
+    for year, holidays, workdays in session.exec(
+            select(CalendarYear.year, CalendarYear.holidays, CalendarYear.workdays)).all():
+        schedules[year] = YearSchedule(
+            year,
+            frozenset(date.fromisoformat(d) for d in json.loads(holidays)),
+            frozenset(date.fromisoformat(d) for d in json.loads(workdays)),
             source="loaded",
         )
-    overrides = {o.day: o.is_workday for o in session.exec(select(CalendarOverride)).all()}
+    overrides = {day: is_workday for day, is_workday in session.connection().execute(
+        sa_select(_OVERRIDE.c.day, _OVERRIDE.c.is_workday)).all()}
     return WorkCalendar(schedules, overrides)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, case, or_, select
+from sqlalchemy import Date, Integer, Table, and_, bindparam, case, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
@@ -45,6 +45,7 @@ from coordination.domain.sweep import (
 from coordination.domain.workdays import WorkCalendar
 from coordination.services import checkpoints
 from coordination.services.common import Caller, load_actor, require_role
+from coordination.services.driver import fetch
 from coordination.services.issues import light_expression
 from coordination.services.settings import sweep_settings
 from coordination.services.snapshot import Directory, directory
@@ -178,25 +179,45 @@ def _busy(exc: OperationalError) -> Conflict:
 # ---- the sweep -----------------------------------------------------------------------------
 
 
-def _candidates(today: Thresholds, settings: SweepSettings) -> Any:
+@dataclass(frozen=True)
+class _BoundLights:
+    red_before: Any
+    yellow_before: Any
+
+
+def _build_candidates() -> Any:
+    """The problems whose light must change or that must rise a rung on a day, its dates bound per run."""
     p = PROBLEM.c
-    target = light_expression(today.lights, due_date=p.due_date, state=p.state)  # the one rule, as list/dashboard
+    bounds = _BoundLights(bindparam("red_before", type_=Date), bindparam("yellow_before", type_=Date))
+    target = light_expression(bounds, due_date=p.due_date, state=p.state)  # the one rule, as list/dashboard
     missed_after = p.missed_deadlines + case((p.light == Light.RED.value, 0), else_=1)
     escalates = and_(
-        p.state.in_(_HANDLING), p.level < int(Level.L5), p.due_date < today.today,
+        p.state.in_(_HANDLING), p.level < int(Level.L5), p.due_date < bindparam("today", type_=Date),
         or_(p.escalated_due.is_(None), p.escalated_due != p.due_date),
-        or_(p.due_date < today.escalate_before, missed_after >= settings.escalate_after_missed_deadlines),
+        or_(p.due_date < bindparam("escalate_before", type_=Date),
+            missed_after >= bindparam("missed", type_=Integer)),
     )
-    last_event = and_(EVENT.c.stream_type == "problem", EVENT.c.stream_id == p.id, EVENT.c.seq == p.version)
+    # The last event's hash read per selected problem: as a join, SQLite would walk every problem event.
+    last_hash = (select(EVENT.c.hash)
+                 .where(EVENT.c.stream_type == PROBLEM_STREAM, EVENT.c.stream_id == p.id, EVENT.c.seq == p.version)
+                 .scalar_subquery())
     return (
         select(p.id, p.project, p.title, p.state, p.level, p.lead_unit, p.due_date, p.resolved_on_time, p.light,
                p.missed_deadlines,
-               p.escalated_due, p.version, EVENT.c.hash.label("last_hash"))
-        .select_from(PROBLEM.join(EVENT, last_event))
+               p.escalated_due, p.version, last_hash.label("last_hash"))
         .where(p.state.in_(_OPEN), or_(target.is_distinct_from(p.light), escalates))
         .order_by(p.id)
         .with_for_update(of=PROBLEM)  # lock the problems, not the events joined to read their last hash
     )
+
+
+_CANDIDATES = _build_candidates()  # built once: a statement's construction cost more than SQLite's answer
+
+
+def _candidates(session: Session, today: Thresholds, settings: SweepSettings) -> Sequence[Any]:
+    return session.connection().execute(_CANDIDATES, {
+        "red_before": today.lights.red_before, "yellow_before": today.lights.yellow_before, "today": today.today,
+        "escalate_before": today.escalate_before, "missed": settings.escalate_after_missed_deadlines}).all()
 
 
 def sweep(
@@ -212,7 +233,7 @@ def sweep(
 
     The sweep acts as the `system` actor (`caller`). A person who asks for it by hand
     (`requested_by`, e.g. from `coord sweep`) must be an admin or in the secretariat. Each run that
-    writes signs an audit checkpoint unless `anchor` is False (the demo's back-dated year anchors weekly:
+    writes signs an audit checkpoint unless `anchor` is False (the demo's back-dated year anchors monthly:
     a checkpoint re-reads every stream's head, and two years of daily ones cost most of its build).
     """
     started = time.perf_counter()
@@ -231,7 +252,7 @@ def sweep(
                 return result
             settings = sweep_settings(session)
             thresholds = Thresholds.on(caller.today, calendar, settings)
-            rows = session.connection().execute(_candidates(thresholds, settings)).all()
+            rows = _candidates(session, thresholds, settings)
             runs_today = _runs_today(session, caller.today)
             batch_key = f"sweep:{caller.today.isoformat()}:{runs_today + 1}"
             journal = Journal(session, caller, PROBLEM_WORKFLOW, snapshot.recipients, batch_key=batch_key,
@@ -266,11 +287,12 @@ def _summary(result: SweepResult) -> dict[str, Any]:
 
 def _runs_today(session: Session, today: date) -> int:
     """How many sweep runs that day has recorded (the seq of its last `sweep` event)."""
-    last = session.connection().execute(
-        select(EVENT.c.seq).where(EVENT.c.stream_type == SWEEP_STREAM, EVENT.c.stream_id == today.isoformat())
-        .order_by(EVENT.c.seq.desc()).limit(1)
-    ).scalar()
-    return int(last or 0)
+    last = fetch(session.connection(), _LAST_RUN, {"day": today.isoformat()}, cache_key=("sweep_runs",))
+    return int(last[0][0]) if last else 0
+
+
+_LAST_RUN = (select(EVENT.c.seq).where(EVENT.c.stream_type == SWEEP_STREAM, EVENT.c.stream_id == bindparam("day"))
+             .order_by(EVENT.c.seq.desc()).limit(1))
 
 
 def _plan_rows(

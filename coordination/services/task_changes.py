@@ -30,19 +30,21 @@ TASK_TABLE: Table = SQLModel.metadata.tables["task"]
 PLAN_TABLE: Table = SQLModel.metadata.tables["plan"]
 COLUMNS = tuple(Task.model_fields)
 
-# The row and the hash of its last event (seq == version) in one read: all a writer needs of the chain.
+# The row and the hash of its last event (seq == version) in one read: all a writer needs of the chain;
+# with its plan's name and kind, which every view and notice of the task shows.
 _ROW_AND_HEAD = (
-    sa_select(TASK_TABLE, EVENT.c.hash.label("head_hash"))
+    sa_select(TASK_TABLE, EVENT.c.hash.label("head_hash"), PLAN_TABLE.c.name.label("plan_name"),
+              PLAN_TABLE.c.kind.label("plan_kind"))
     .select_from(TASK_TABLE.outerjoin(EVENT, and_(
         EVENT.c.stream_type == TASK_STREAM, EVENT.c.stream_id == TASK_TABLE.c.id,
-        EVENT.c.seq == TASK_TABLE.c.version)))
+        EVENT.c.seq == TASK_TABLE.c.version)).outerjoin(PLAN_TABLE, PLAN_TABLE.c.code == TASK_TABLE.c.plan))
     .where(TASK_TABLE.c.id == bindparam("id"))
 )
 _ROW_AND_HEAD_LOCKED = _ROW_AND_HEAD.with_for_update(of=TASK_TABLE)
 
 
 def get_row(session: Session, task_id: str, *, lock: bool = False) -> Task:
-    """The task (with `head_hash`); a writer locks it, as a problem's writer does."""
+    """The task (with `head_hash`, `plan_name` and `plan_kind`); a writer locks it, as a problem's writer does."""
     found = session.connection().execute(_ROW_AND_HEAD_LOCKED if lock else _ROW_AND_HEAD,
                                          {"id": task_id.strip().upper()}).first()
     if found is None:

@@ -9,10 +9,10 @@ through the one write path by the sweep's own transaction (services/sweep.py).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Date, Table, bindparam, or_, select
 from sqlmodel import Session
 
 from coordination.domain.audit import to_json_value
@@ -30,19 +30,26 @@ TASK: Table = TASK_TABLE
 PLAN: Table = PLAN_TABLE
 
 
-def _candidates(cutoff: date) -> Any:
+def _build_candidates() -> Any:
     t = TASK.c
-    last_event = and_(EVENT.c.stream_type == TASK_STREAM, EVENT.c.stream_id == t.id, EVENT.c.seq == t.version)
+    # The last event's hash read per selected task: as a join, SQLite would walk every task event.
+    last_hash = (select(EVENT.c.hash)
+                 .where(EVENT.c.stream_type == TASK_STREAM, EVENT.c.stream_id == t.id, EVENT.c.seq == t.version)
+                 .scalar_subquery())
+    cutoff = bindparam("cutoff", type_=Date)
     return (
         select(t.id, t.plan, t.title, t.state, t.lead_unit, t.co_units, t.due_date, t.completed_on_time,
-               t.last_progress_on, t.reminded_on, t.version, EVENT.c.hash.label("last_hash"),
+               t.last_progress_on, t.reminded_on, t.version, last_hash.label("last_hash"),
                PLAN.c.name.label("plan_name"))
-        .select_from(TASK.join(EVENT, last_event).join(PLAN, PLAN.c.code == t.plan))
+        .select_from(TASK.join(PLAN, PLAN.c.code == t.plan))
         .where(t.state == TaskState.IN_PROGRESS.value, t.last_progress_on <= cutoff,
                or_(t.reminded_on.is_(None), t.reminded_on <= cutoff))
         .order_by(t.id)
         .with_for_update(of=TASK)
     )
+
+
+_CANDIDATES = _build_candidates()  # built once, run every working day
 
 
 def plan_task_reminders(session: Session, caller: Caller, *, snapshot: Directory, settings: SweepSettings,
@@ -52,7 +59,7 @@ def plan_task_reminders(session: Session, caller: Caller, *, snapshot: Directory
     days = settings.task_progress_days
     journal = journal_for(session, caller, snapshot=snapshot, batch_key=batch_key, always_digest=True)
     reminded: list[str] = []
-    for row in session.connection().execute(_candidates(today - timedelta(days=days))).all():
+    for row in session.connection().execute(_CANDIDATES, {"cutoff": today - timedelta(days=days)}).all():
         # The SQL above narrows; the domain's rule decides (tests hold the two to one rule).
         if not progress_reminder_due(state=TaskState(row.state), last_progress_on=row.last_progress_on,
                                      reminded_on=row.reminded_on, today=today, days=days):

@@ -114,10 +114,11 @@ def _view(row: Task, plan: tuple[str, PlanKind], calendar: WorkCalendar, today: 
                     calendar.working_days_between(today, row.due_date))
 
 
-def _plan_of(session: Session, code: str) -> tuple[str, PlanKind]:
-    plan = session.get(Plan, code)
-    assert plan is not None  # a task's plan is a foreign key
-    return plan.name, PlanKind(plan.kind)
+def _plan_of(row: Task) -> tuple[str, PlanKind]:
+    """The task's plan, as `get_row` read it with the row."""
+    name, kind = getattr(row, "plan_name", None), getattr(row, "plan_kind", None)
+    assert name is not None and kind is not None  # a task's plan is a foreign key
+    return str(name), PlanKind(kind)
 
 
 # ---- use cases -----------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def act_on_task(
                 check_units(snapshot, list(inputs.co_units))
             changes = plan_task(action, actor, facts, inputs, today=caller.today)
             journal = journal_for(session, caller, snapshot=snapshot)
-            plan = _plan_of(session, row.plan)
+            plan = _plan_of(row)
             after = record_change(journal, row, action, changes, reason=clean_reason(inputs.reason),
                                   plan_name=plan[0], extra=_extra(action, facts.due_date, changes))
             journal.write()
@@ -301,7 +302,7 @@ def show_task(uow: UnitOfWork, *, task_id: str, today: date, viewer: Viewer | No
         if viewer is not None:
             _require_seen(viewer, row)
             actions = available_task_actions(directory(session).actor(viewer.handle), task_facts(row))
-        view = _view(row, _plan_of(session, row.plan), work_calendar(session), today)
+        view = _view(row, _plan_of(row), work_calendar(session), today)
         return TaskDetail(view, _events(session, row.id), actions)
 
 

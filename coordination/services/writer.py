@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from functools import partial
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from coordination.domain.audit import GENESIS, canonical_plain, to_json_value
@@ -30,6 +29,7 @@ from coordination.domain.errors import Conflict, StaleVersion
 from coordination.domain.notices import Notice, NoticeItem, ProblemBrief, Recipients, policy_notices
 from coordination.domain.workflow import Workflow
 from coordination.services.common import Caller
+from coordination.services.driver import executemany, fetch
 from coordination.services.snapshot import moved
 
 EVENT: Table = SQLModel.metadata.tables["audit_event"]
@@ -41,7 +41,7 @@ _HEAD_AT = (select(EVENT.c.hash)
 _HEAD_LAST = (select(EVENT.c.seq, EVENT.c.hash)
               .where(EVENT.c.stream_type == bindparam("t"), EVENT.c.stream_id == bindparam("i"))
               .order_by(EVENT.c.seq.desc()).limit(1))
-_EXISTING_KEYS = select(OUTBOX.c.key).where(OUTBOX.c.key.in_(bindparam("keys", expanding=True)))
+_KEYS_CHUNK = 100  # outbox keys checked per statement (one compiled statement per count up to it)
 
 
 class FactsAfter(NamedTuple):
@@ -144,11 +144,12 @@ class Journal:
         if head is None:
             connection = self.session.connection()
             if seq is not None:  # a versioned item: its last event's seq is the version it had
-                found = connection.execute(_HEAD_AT, {"t": stream_type, "i": stream_id, "s": seq - 1}).scalar()
-                head = (seq - 1, found) if found is not None else None
+                found = fetch(connection, _HEAD_AT, {"t": stream_type, "i": stream_id, "s": seq - 1},
+                              cache_key=("head_at",))
+                head = (seq - 1, str(found[0][0])) if found else None
             if head is None:
-                last = connection.execute(_HEAD_LAST, {"t": stream_type, "i": stream_id}).first()
-                head = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+                last = fetch(connection, _HEAD_LAST, {"t": stream_type, "i": stream_id}, cache_key=("head_last",))
+                head = (int(last[0][0]), str(last[0][1])) if last else (0, GENESIS)
         return head
 
     def event(
@@ -240,11 +241,11 @@ class Journal:
         connection = self.session.connection()
         for table, rows in self._inserts.values():
             if rows:
-                executemany(connection, insert(table), rows, cache_key=("insert", table.name))
+                executemany(connection, partial(insert, table), rows, cache_key=("insert", table.name))
         for (_name, columns), batch in self._updates.items():
             self._write_updates(connection, batch, columns)
         if self.events:
-            executemany(connection, insert(EVENT), self.events, cache_key=("insert", EVENT.name))
+            executemany(connection, lambda: insert(EVENT), self.events, cache_key=("insert", EVENT.name))
             moved(self.session, {e["stream_type"] for e in self.events})
         queued = self.notices + self.policy_notices()
         if queued:
@@ -275,12 +276,18 @@ def queue_notices(connection: Connection, notices: Sequence[Notice], caller: Cal
     """Queue notices, one per cause: a cause already in the outbox (a retried run) is not queued twice."""
     unique = list({n.key: n for n in notices}.values())
     existing: set[str] = set()
-    for start in range(0, len(unique), 500):
-        keys = [n.key for n in unique[start:start + 500]]
-        existing.update(connection.execute(_EXISTING_KEYS, {"keys": keys}).scalars())
+    for start in range(0, len(unique), _KEYS_CHUNK):
+        keys = [n.key for n in unique[start:start + _KEYS_CHUNK]]
+        found = fetch(connection, partial(_existing_keys, len(keys)), {f"k{i}": k for i, k in enumerate(keys)},
+                      cache_key=("outbox_keys", len(keys)))
+        existing.update(str(row[0]) for row in found)
     rows = [notice_row(n, caller) for n in unique if n.key not in existing]
     if rows:
-        executemany(connection, insert(OUTBOX), rows, cache_key=("insert", OUTBOX.name))
+        executemany(connection, lambda: insert(OUTBOX), rows, cache_key=("insert", OUTBOX.name))
+
+
+def _existing_keys(count: int) -> Any:
+    return select(OUTBOX.c.key).where(OUTBOX.c.key.in_([bindparam(f"k{i}") for i in range(count)]))
 
 
 def notice_row(notice: Notice, caller: Caller) -> dict[str, Any]:
@@ -318,63 +325,3 @@ def brief_of(row: Any, project_names: Mapping[str, str], unit_names: Mapping[str
     return ProblemBrief(id=row.id, title=row.title, project_name=project_names.get(row.project, row.project),
                         lead_unit=row.lead_unit, lead_unit_name=unit_names.get(row.lead_unit or ""),
                         due_date=row.due_date, level=row.level)
-
-
-_COMPILED: dict[tuple[Any, ...], tuple[str, bool, list[str], list[tuple[int, Any]]]] = {}
-
-
-def executemany(connection: Connection, statement: Any, rows: list[dict[str, Any]], *,
-                cache_key: tuple[Any, ...] | None = None) -> int:
-    """One statement over many rows through the driver's executemany.
-
-    Core's own executemany builds each row's parameters in Python (about 3 s per 100,000 events);
-    here the statement is compiled once (once per process, with a `cache_key`) and only the columns
-    whose type converts values (dates, aware datetimes, booleans) pass through their bind processors,
-    memoised per distinct value.
-    """
-    dialect = connection.dialect
-    key = (dialect.name, dialect.paramstyle, tuple(rows[0]), *cache_key) if cache_key else None
-    prepared = _COMPILED.get(key) if key else None
-    if prepared is None:
-        if callable(statement):  # built only when not compiled yet
-            statement = statement()
-        compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
-        names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
-        processors = [(index, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                      for index, name in enumerate(names)]
-        prepared = (compiled.string, bool(compiled.positional), names,
-                    [(index, convert) for index, convert in processors if convert is not None])
-        if key:
-            _COMPILED[key] = prepared
-    sql, positional, names, processors = prepared
-    converting: list[tuple[int, Any, dict[Any, Any]]] = [(index, convert, {}) for index, convert in processors]
-    pick = operator.itemgetter(*names)
-    params: list[Any] = []
-    for row in rows:
-        values = list(pick(row)) if len(names) > 1 else [pick(row)]
-        for index, convert, seen in converting:
-            raw = values[index]
-            if raw is not None:
-                try:
-                    done = seen.get(raw)
-                except TypeError:  # an unhashable value (a list): convert it each time
-                    values[index] = convert(raw)
-                    continue
-                if done is None:
-                    done = seen[raw] = convert(raw)
-                values[index] = done
-        params.append(tuple(values) if positional else dict(zip(names, values, strict=True)))
-    # Straight on the driver's cursor, in the connection's transaction; errors are translated as
-    # SQLAlchemy would (IntegrityError, OperationalError), so callers see the usual conflicts.
-    dbapi = dialect.loaded_dbapi
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if len(params) == 1:  # one row: a plain execute, whose rowcount every driver reports exactly
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
-        return int(cursor.rowcount)
-    except dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=dialect) from exc
-    finally:
-        cursor.close()
