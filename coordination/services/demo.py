@@ -179,11 +179,11 @@ def _directory(clock: Clock, moment: datetime, admin: str) -> None:
 def _sweep(clock: Clock, problems: ProblemDesk) -> None:
     """The morning sweep as the scheduler runs it; the problems it escalated now wait for their meeting."""
     day = clock.running.astimezone(DISTRICT_TZ).date()
-    # Anchored on the month's first working day (a district's sweep anchors daily; a checkpoint re-reads every
+    # Anchored on a quarter's first working day (a district's sweep anchors daily; a checkpoint re-reads every
     # stream's head, and two years of them would cost most of the build) and on the last day.
-    first_working_day = clock.workday_on_or_after(day.replace(day=1)) == day
+    quarter_opens = day.month % 3 == 1 and clock.workday_on_or_after(day.replace(day=1)) == day
     result = sweep.sweep(UnitOfWork(clock.engine), caller=scheduled_caller(clock.running, "demo"),
-                         anchor=first_working_day or day >= clock.now.astimezone(DISTRICT_TZ).date())
+                         anchor=quarter_opens or day >= clock.now.astimezone(DISTRICT_TZ).date())
     for escalation in result.escalations:
         problems.escalated(escalation.problem_id, escalation.to_level)
 

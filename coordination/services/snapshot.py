@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any, cast
@@ -159,7 +160,12 @@ def directory(session: Session) -> Directory:
     if cached is not None and cached[0] == stamp:
         session.info[_MEMO] = cached[1]
         return cached[1]
-    built = _build(session)
+    if cached is None or len(cached[0]) != len(stamp):
+        built = _build(session)
+    else:  # only the parts whose stream moved: a new project does not re-read the people or the calendar
+        moved_streams = [s for s, before, now in zip(DIRECTORY_STREAMS, cached[0], stamp, strict=True) if before != now]
+        built = replace(cached[1], **{name: value for stream in moved_streams
+                                      for name, value in _PARTS[stream](session).items()})
     with _lock:
         _cache[where] = (stamp, built)
     session.info[_MEMO] = built
@@ -190,18 +196,33 @@ def forget() -> None:
 
 
 def _build(session: Session) -> Directory:
+    parts: dict[str, Any] = {}
+    for stream in DIRECTORY_STREAMS:
+        parts.update(_PARTS[stream](session))
+    return Directory(**parts)
+
+
+# Columns, not ORM objects: a part is re-read after every change of its stream, and people, units and
+# rosters are hundreds of rows.
+
+def _people(session: Session) -> dict[str, Any]:
     roles: dict[str, set[Role]] = {}
     for handle, role in session.exec(select(PersonRole.handle, PersonRole.role)).all():
         roles.setdefault(handle, set()).add(Role(role))
-    # Columns, not ORM objects: the directory is rebuilt after every change of it, and people, units and
-    # rosters are hundreds of rows.
-    people = {
+    return {"people": {
         handle: PersonEntry(handle, name, unit, active, frozenset(roles.get(handle, ())), token_hash, mobile)
         for handle, name, unit, active, token_hash, mobile in session.connection().execute(sa_select(
             _PERSON.c.handle, _PERSON.c.name, _PERSON.c.unit, _PERSON.c.active, _PERSON.c.token_hash,
             _PERSON.c.mobile)).all()
-    }
-    units = {code: (name, active) for code, name, active in session.exec(select(Unit.code, Unit.name, Unit.active))}
+    }}
+
+
+def _units(session: Session) -> dict[str, Any]:
+    return {"units": {code: (name, active)
+                      for code, name, active in session.exec(select(Unit.code, Unit.name, Unit.active))}}
+
+
+def _projects(session: Session) -> dict[str, Any]:
     parts: dict[str, dict[str, set[str]]] = {}
     for project, part, ref in session.exec(select(RosterEntry.project, RosterEntry.part, RosterEntry.ref)).all():
         parts.setdefault(project, {}).setdefault(part, set()).add(ref)
@@ -214,10 +235,17 @@ def _build(session: Session) -> Directory:
         rosters[code] = Roster(project=code, leaders=frozenset(mine.get("leader", ())),
                                specialists=frozenset(mine.get("specialist", ())),
                                units=frozenset({locality, lead_unit, *mine.get("helper", ())}))
+    return {"project_names": names, "rosters": rosters}
+
+
+def _routes(session: Session) -> dict[str, Any]:
+    return {"routes": {category: unit
+                       for category, unit in session.exec(select(RoutingRule.category, RoutingRule.unit))}}
+
+
+def _settings(session: Session) -> dict[str, Any]:
     open_reads = session.get(Setting, OPEN_READS_KEY)
-    routes = {category: unit for category, unit in session.exec(select(RoutingRule.category, RoutingRule.unit))}
-    return Directory(people, units, names, rosters, _calendar(session),
-                     open_reads=open_reads is not None and open_reads.value == "true", routes=routes)
+    return {"open_reads": open_reads is not None and open_reads.value == "true"}
 
 
 def _calendar(session: Session) -> WorkCalendar:
@@ -235,3 +263,14 @@ def _calendar(session: Session) -> WorkCalendar:
     overrides = {day: is_workday for day, is_workday in session.connection().execute(
         sa_select(_OVERRIDE.c.day, _OVERRIDE.c.is_workday)).all()}
     return WorkCalendar(schedules, overrides)
+
+
+def _calendar_part(session: Session) -> dict[str, Any]:
+    return {"calendar": _calendar(session)}
+
+
+# What each directory stream's events change, re-read when that stream moves.
+_PARTS: dict[str, Callable[[Session], dict[str, Any]]] = {
+    "person": _people, "unit": _units, "project": _projects, "routing": _routes, "calendar": _calendar_part,
+    "setting": _settings,
+}

@@ -233,7 +233,7 @@ def sweep(
 
     The sweep acts as the `system` actor (`caller`). A person who asks for it by hand
     (`requested_by`, e.g. from `coord sweep`) must be an admin or in the secretariat. Each run that
-    writes signs an audit checkpoint unless `anchor` is False (the demo's back-dated year anchors monthly:
+    writes signs an audit checkpoint unless `anchor` is False (the demo's back-dated year anchors quarterly:
     a checkpoint re-reads every stream's head, and two years of daily ones cost most of its build).
     """
     started = time.perf_counter()
