@@ -217,7 +217,6 @@ def deliver(
     `limits` default to the district's settings (outbox.timeout_seconds, outbox.run_budget_seconds);
     `clock` measures the budget (real seconds, whatever COORD_NOW says).
     """
-    from coordination import delivery  # httpx: only commands that send pay for its import
     from coordination.services.settings import delivery_limits
 
     if limits is None:
@@ -225,6 +224,10 @@ def deliver(
             limits = delivery_limits(uow.session)
     report = DeliveryReport()
     report.expired = _expire(uow, now=now)
+    if limit <= 0:  # expiry only: no robot is asked, and httpx is not even imported
+        return report
+    from coordination import delivery  # httpx: only commands that send pay for its import
+
     held: dict[str, str] = {}  # robots not asked again in this run, with why
     after = 0
     with delivery.client(limits.timeout_s) as http:
