@@ -544,7 +544,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if wanted(item)]
     # The scale-out tests mostly wait (a Prefect server starting, a cron slot passing): run them first, so
     # that a worker waits while the others work, instead of the whole run waiting for them at its end.
-    items.sort(key=lambda item: 0 if item.get_closest_marker("scaleout") else 1)
+    # Then the longest modules (xdist --dist loadscope hands out whole modules in this order): a long one
+    # handed out last would leave the other workers idle while it runs.
+    def order(item: pytest.Item) -> tuple[int, int]:
+        if item.get_closest_marker("scaleout"):
+            return 0, 0
+        module = item.nodeid.split("::", 1)[0]
+        return 1, LONGEST_MODULES.index(module) if module in LONGEST_MODULES else len(LONGEST_MODULES)
+
+    items.sort(key=order)
+
+
+# The modules that took longest in a whole run (seconds of test time on 2 cores, December 2026), longest first.
+LONGEST_MODULES = (
+    "tests/integration/test_kill9.py",  # 63
+    "tests/cli/test_cli_fuzz.py",  # 57
+    "tests/cli/test_terminal_widths.py",  # 52
+    "tests/cli/test_cli_chinese_input.py",  # 41
+    "tests/integration/test_transition_table.py",  # 34
+    "tests/integration/test_ledger_memory.py",  # 30
+    "tests/flows/test_flows.py",  # 29
+    "tests/flows/test_orchestration.py",  # 29
+    "tests/web/test_role_matrix.py",  # 28
+    "tests/integration/test_outbox.py",  # 26
+    "tests/integration/test_audit_anchor.py",  # 25
+    "tests/integration/test_sweep.py",  # 25
+    "tests/cli/test_cli_system_actor.py",  # 24
+    "tests/integration/test_concurrency.py",  # 21
+    "tests/integration/test_robot_delivery.py",  # 21
+    "tests/cli/test_cli_hygiene.py",  # 20
+    "tests/integration/test_calendar_service.py",  # 19
+    "tests/integration/test_demo_year.py",  # 18
+    "tests/cli/test_cli_demo_year.py",  # 18
+    "tests/integration/test_ledger_fuzz.py",  # 18
+    "tests/docs/test_readme_tour.py",  # 18
+    "tests/browser/test_browser.py",  # 17
+)
 
 
 @pytest.fixture(scope="session")

@@ -154,7 +154,9 @@ def test_every_date_form_reads_back_any_day(day: date) -> None:
     assert parse_day(f"{day.month}月{day.day}日", today=day) == day
 
 
-@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
+# From the Monday of 1950's first ISO week: 1 January 1950 (a Sunday) lies in 1949-W52, a year before any
+# coord accepts.
+@given(st.dates(min_value=date(1950, 1, 2), max_value=date(2100, 12, 31)))
 def test_any_day_names_its_week_month_quarter_and_year(day: date) -> None:
     for form in (day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日"):
         for cadence in Cadence:
