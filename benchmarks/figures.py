@@ -314,17 +314,17 @@ def dashboard(context: Context, backend: str) -> list[Measure]:
 
             via = "coordination.cli.setup._dashboard_data (count_problems, count_lights, escalation_queue)"
         except ImportError:
-            from coordination.services import issues
+            from coordination.services import issue_reads
 
             app_state = AppState(db=district.url)
 
             def call() -> Any:
-                counts = issues.count_problems(app_state.reader())
-                lights = issues.count_lights(app_state.reader(), today=TODAY)
-                found: Any = issues.escalation_queue(app_state.reader(), today=TODAY)
+                counts = issue_reads.count_problems(app_state.reader())
+                lights = issue_reads.count_lights(app_state.reader(), today=TODAY)
+                found: Any = issue_reads.escalation_queue(app_state.reader(), today=TODAY)
                 return counts, lights, list(getattr(found, "items", found))[:10]
 
-            via = "issues.count_problems, count_lights, escalation_queue"
+            via = "issue_reads.count_problems, count_lights, escalation_queue"
         first, _ = clock(call)
         coord = samples(call, runs)
     yellow = _yellow_until()
@@ -354,20 +354,20 @@ def queue(context: Context, backend: str) -> list[Measure]:
     import inspect
 
     from coordination.db import make_engine
-    from coordination.services import issues
+    from coordination.services import issue_reads
     from coordination.uow import UnitOfWork
 
     district = open_district(context)
     runs = context.size(5, 2)
     engine = make_engine(district.url)
-    filters = issues.QueueFilter(leader=LEADER)
+    filters = issue_reads.QueueFilter(leader=LEADER)
     # `coord queue` shows one page when the service pages (limit/offset), everything otherwise.
     page = _cli_default("queue", "limit")
     paging = {"limit": page, "offset": 0} if page and "limit" in inspect.signature(
-        issues.escalation_queue).parameters else {}
+        issue_reads.escalation_queue).parameters else {}
 
     def call() -> Any:
-        return issues.escalation_queue(UnitOfWork(engine, write=False), today=TODAY, filters=filters, **paging)
+        return issue_reads.escalation_queue(UnitOfWork(engine, write=False), today=TODAY, filters=filters, **paging)
 
     try:
         first, found = clock(call)
@@ -390,7 +390,7 @@ def queue(context: Context, backend: str) -> list[Measure]:
     connection.close()
     shown = f"one page of {page}" if paging else "every problem, unpaged"
     return [Measure(
-        "queue", f"`coord queue --leader {LEADER}` in process (issues.escalation_queue, {shown}), "
+        "queue", f"`coord queue --leader {LEADER}` in process (issue_reads.escalation_queue, {shown}), "
         f"median of {runs}", "s", median(coord),
         f"raw sqlite3: the leader's L3+ open problems, ordered by urgency, LIMIT {limit}",
         median(baseline), Target("value", "<=", 0.1),

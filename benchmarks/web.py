@@ -9,10 +9,10 @@ chunks (ABBA), after a warm-up; each side's figure is its median call.
 - `web_action`: POST /api/problems/{id}/actions/progress (Bearer token, If-Match on the version, a
   reason) vs `issues.act(…, action=progress, expected_version=…)`; one action per problem, each side on
   its own pool of problems in progress. Target: ratio ≤ 2.
-- `web_page`: GET /problems/{id} with a signed-in session cookie vs `issues.show_problem(…, viewer=…)`
+- `web_page`: GET /problems/{id} with a signed-in session cookie vs `issue_reads.show_problem(…, viewer=…)`
   over the same problems. Target: ratio ≤ 3.
 - `web_list`: GET /api/problems?limit=50 over 100,000 open problems (the large district, on a copy) vs
-  `issues.problem_page(…, filters=ProblemFilter(limit=50), viewer=…)`. Target: ratio ≤ 2. SQLite only:
+  `issue_reads.problem_page(…, filters=ProblemFilter(limit=50), viewer=…)`. Target: ratio ≤ 2. SQLite only:
   the large district is built with the sqlite3 module.
 
 Coord is imported inside the functions, as in figures.py: a route or a service that changes shape
@@ -297,7 +297,7 @@ def web_page(context: Context, backend: str) -> list[Measure]:
     from benchmarks.figures import durability, scratch
     from coordination.domain.enums import Action
     from coordination.domain.problem import ActionInput
-    from coordination.services import issues
+    from coordination.services import issue_reads, issues
     from coordination.services.common import Caller
     from coordination.uow import UnitOfWork
 
@@ -321,14 +321,14 @@ def web_page(context: Context, backend: str) -> list[Measure]:
                     sizes.append(len(response.content))
 
             def local(n: int) -> None:
-                issues.show_problem(UnitOfWork(db.engine, write=False), problem_id=ids[n % len(ids)], today=TODAY,
-                                    viewer=seen)
+                issue_reads.show_problem(UnitOfWork(db.engine, write=False), problem_id=ids[n % len(ids)], today=TODAY,
+                                         viewer=seen)
 
             times = alternate(http, local, chunk=chunk, rounds=rounds, warmup=warmup)
         return [latency_measure(
             "web_page", "GET /problems/{id} (the problem's page, signed-in session cookie) from `coord web` "
             "(uvicorn, 1 worker) on a keep-alive httpx client",
-            "issues.show_problem(viewer=the handler) in process on the same database", times, 3.0,
+            "issue_reads.show_problem(viewer=the handler) in process on the same database", times, 3.0,
             details={"chunk": chunk, "rounds": rounds, "warmup": warmup, "problems": len(ids),
                      "page_bytes": sizes[0] if sizes else None, "durability": durability(db, context)})]
 
@@ -339,7 +339,7 @@ def web_page(context: Context, backend: str) -> list[Measure]:
 def web_list(context: Context, backend: str) -> list[Measure]:
     from benchmarks.figures import _dataset_details, open_district
     from coordination.db import make_engine
-    from coordination.services import issues
+    from coordination.services import issue_reads
     from coordination.uow import UnitOfWork
 
     district = open_district(context)
@@ -350,7 +350,7 @@ def web_list(context: Context, backend: str) -> list[Measure]:
     try:
         token = token_for(engine, SECRETARIAT)
         seen = viewer(engine, SECRETARIAT)
-        filters = issues.ProblemFilter(limit=LIST_LIMIT)
+        filters = issue_reads.ProblemFilter(limit=LIST_LIMIT)
         found: dict[str, Any] = {}
         with serving(url, workdir=context.workdir, name="web_list") as server, \
                 api_client(server.base_url, token) as client:
@@ -361,7 +361,8 @@ def web_list(context: Context, backend: str) -> list[Measure]:
                 found.setdefault("http", (len(body["items"]), body["total"]))
 
             def local(n: int) -> None:
-                page = issues.problem_page(UnitOfWork(engine, write=False), today=TODAY, filters=filters, viewer=seen)
+                page = issue_reads.problem_page(UnitOfWork(engine, write=False), today=TODAY, filters=filters,
+                                                viewer=seen)
                 found.setdefault("local", (len(page.items), page.total))
 
             times = alternate(http, local, chunk=chunk, rounds=rounds, warmup=warmup)
@@ -372,7 +373,7 @@ def web_list(context: Context, backend: str) -> list[Measure]:
     return [latency_measure(
         "web_list", f"GET /api/problems?limit={LIST_LIMIT} (the secretariat's token: every problem, with the "
         f"total) from `coord web` (uvicorn, 1 worker) over {district.built.problems:,} open problems",
-        f"issues.problem_page(ProblemFilter(limit={LIST_LIMIT}), viewer=the secretariat) in process, same file",
+        f"issue_reads.problem_page(ProblemFilter(limit={LIST_LIMIT}), viewer=the secretariat) in process, same file",
         times, 2.0,
         details={"chunk": chunk, "rounds": rounds, "warmup": warmup, "items": found["http"][0],
                  "total": found["http"][1], "dataset": _dataset_details(district), "http_raw_ms": ms(times["http"]),

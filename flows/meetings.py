@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from coordination.domain.enums import Role
 from coordination.domain.errors import InvalidInput
 from coordination.models import Person, PersonRole
-from coordination.services import meetings
+from coordination.services import meeting_reads, meetings
 from coordination.uow import UnitOfWork
 from flows._runtime import caller, database, today
 from flows.sweep import note_catch_up
@@ -44,7 +44,7 @@ def meeting_prep(db: str | None = None, chair: str | None = None) -> dict[str, A
     note_catch_up("会商筹备")
     with database(db) as engine:
         person = caller(_secretary(engine, chair))
-        held_on = meetings.consultation_day(UnitOfWork(engine, write=False), after=person.today, weekday=WEDNESDAY)
+        held_on = meeting_reads.consultation_day(UnitOfWork(engine, write=False), after=person.today, weekday=WEDNESDAY)
         view = meetings.prepare_task_force(UnitOfWork(engine), caller=person, held_on=held_on)
     logger = get_run_logger()
     if view is None:

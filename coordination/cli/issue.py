@@ -162,14 +162,14 @@ def list_(
     as_json: bool = JsonOption,
 ) -> None:
     """问题清单 / list problems."""
-    from coordination.services import issues
+    from coordination.services import issue_reads
 
     app_state = state(ctx)
-    filters = issues.ProblemFilter(state=parse_state(state_) if state_ else None,
-                                   project=app_state.project(project), unit=app_state.unit(unit),
-                                   level=parse_level(level) if level else None, category=category,
-                                   light=parse_light(light) if light else None, open_only=open_only, limit=limit)
-    views = issues.list_problems(app_state.reader(), today=app_state.today(), filters=filters)
+    filters = issue_reads.ProblemFilter(state=parse_state(state_) if state_ else None,
+                                        project=app_state.project(project), unit=app_state.unit(unit),
+                                        level=parse_level(level) if level else None, category=category,
+                                        light=parse_light(light) if light else None, open_only=open_only, limit=limit)
+    views = issue_reads.list_problems(app_state.reader(), today=app_state.today(), filters=filters)
     rows = [v.to_json() for v in views]
     if as_json:
         app_state.emit_json(rows)
@@ -184,10 +184,10 @@ def show(
     as_json: bool = JsonOption,
 ) -> None:
     """问题详情与完整处理经过 / a problem with its full timeline."""
-    from coordination.services import issues
+    from coordination.services import issue_reads
 
     app_state = state(ctx)
-    detail = issues.show_problem(app_state.reader(), problem_id=problem_id, today=app_state.today())
+    detail = issue_reads.show_problem(app_state.reader(), problem_id=problem_id, today=app_state.today())
     _print_problem(app_state, detail.to_json(), as_json, None)
 
 
@@ -198,10 +198,10 @@ def history(
     as_json: bool = JsonOption,
 ) -> None:
     """审计事件（按顺序） / the problem's audit events, oldest first."""
-    from coordination.services import issues
+    from coordination.services import issue_reads
 
     app_state = state(ctx)
-    events = [e.to_json() for e in issues.history(app_state.reader(), problem_id=problem_id)]
+    events = [e.to_json() for e in issue_reads.history(app_state.reader(), problem_id=problem_id)]
     if as_json:
         app_state.emit_json(events)
     else:

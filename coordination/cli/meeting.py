@@ -157,13 +157,13 @@ def list_(
     as_json: bool = JsonOption,
 ) -> None:
     """会议清单 / list meetings."""
-    from coordination.services import meetings
+    from coordination.services import meeting_reads
 
     app_state = state(ctx)
-    views = meetings.list_meetings(app_state.reader(), today=app_state.today(),
-                                   kind=parse_meeting_kind(kind) if kind else None,
-                                   state=parse_meeting_state(state_) if state_ else None,
-                                   year=None if year is None else check_year(year, option="--year"))
+    views = meeting_reads.list_meetings(app_state.reader(), today=app_state.today(),
+                                        kind=parse_meeting_kind(kind) if kind else None,
+                                        state=parse_meeting_state(state_) if state_ else None,
+                                        year=None if year is None else check_year(year, option="--year"))
     rows = [v.to_json() for v in views]
     if as_json:
         app_state.emit_json(rows)
@@ -175,10 +175,10 @@ def list_(
 def show(ctx: typer.Context, meeting_id: Annotated[str, typer.Argument(metavar="MEETING")],
          as_json: bool = JsonOption) -> None:
     """会议详情 / a meeting with its agenda and decisions."""
-    from coordination.services import meetings
+    from coordination.services import meeting_reads
 
     app_state = state(ctx)
-    view = meetings.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today())
+    view = meeting_reads.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today())
     _print(app_state, view.to_json(), as_json)
 
 
@@ -192,12 +192,12 @@ def minutes(
 ) -> None:
     """会议纪要：终端、Markdown 或 Word / the minutes in the terminal, as Markdown or as .docx."""
     from coordination.render.minutes import minutes_docx, minutes_markdown
-    from coordination.services import meetings
+    from coordination.services import meeting_reads
 
     app_state = state(ctx)
     if format_ not in ("table", "md", "docx"):
         fail(f"不支持的格式 {format_}（可选 table、md、docx）", f"unsupported format {format_} (table, md, docx)")
-    data = meetings.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today()).to_json()
+    data = meeting_reads.show_meeting(app_state.reader(), meeting_id=meeting_id, today=app_state.today()).to_json()
     if format_ == "docx":
         target = out or Path(f"{data['id']}-会议纪要.docx")
         minutes_docx(data, target)

@@ -264,13 +264,13 @@ def update(
 def show(ctx: typer.Context, code: Annotated[str, typer.Argument()], as_json: bool = JsonOption) -> None:
     """项目详情、投资完成情况与在办问题 / a project with its figures and open problems."""
     from coordination.render import investment
-    from coordination.services import issues, projects
+    from coordination.services import issue_reads, projects
 
     app_state = state(ctx)
     code = app_state.names.project(code)
     view = projects.project_with_figures(app_state.reader(), code=code, as_of=default_as_of(app_state.today()))
-    problems = issues.list_problems(app_state.reader(), today=app_state.today(),
-                                    filters=issues.ProblemFilter(project=view.project.code, open_only=True))
+    problems = issue_reads.list_problems(app_state.reader(), today=app_state.today(),
+                                         filters=issue_reads.ProblemFilter(project=view.project.code, open_only=True))
     data = {**view.to_json(), "open_problems": len(problems), "problems": [p.to_json() for p in problems]}
     if as_json:
         app_state.emit_json(data)

@@ -24,15 +24,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JsonOption,
     ) -> None:
         """提级问题队列（按紧急程度） / escalation queue ordered by urgency."""
-        from coordination.services import issues
+        from coordination.services import issue_reads
 
         app_state = state(ctx)
         parsed = parse_level(level) if level is not None else None
         leader = app_state.person(leader)
         unit = app_state.unit(unit)
-        found = issues.escalation_queue(app_state.reader(), today=app_state.today(),
-                                        filters=issues.QueueFilter(leader=leader, level=parsed, unit=unit),
-                                        limit=limit, offset=(page - 1) * limit)
+        found = issue_reads.escalation_queue(app_state.reader(), today=app_state.today(),
+                                             filters=issue_reads.QueueFilter(leader=leader, level=parsed, unit=unit),
+                                             limit=limit, offset=(page - 1) * limit)
         rows = [v.to_json() for v in found.items]
         if as_json:
             app_state.emit_json(rows)  # the page's problems, as before paging; the table says how many in all

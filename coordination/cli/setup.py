@@ -177,9 +177,9 @@ def _days_progress(app_state: AppState, *, hidden: bool) -> Iterator[Callable[[i
 
 
 def _dashboard_data(app_state: AppState) -> dict[str, object]:
-    from coordination.services import issues
+    from coordination.services import issue_reads
 
-    return issues.overview(app_state.reader(), today=app_state.today(), queue_limit=DASHBOARD_QUEUE)
+    return issue_reads.overview(app_state.reader(), today=app_state.today(), queue_limit=DASHBOARD_QUEUE)
 
 
 def _dashboard(app_state: AppState) -> None:

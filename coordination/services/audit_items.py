@@ -2,7 +2,7 @@
 indicators, upward reports (domain/kinds.py) and plans.
 
 Every row must have a stream and every stream a row; a row's version is its stream's last sequence
-number; and the row is the fold of its events' `changes` (what Store.replayed and issues.replayed show
+number; and the row is the fold of its events' `changes` (what Store.replayed and issue_reads.replayed show
 for one item) — here for all of them at once: the walk hands each stream over, which leaves only its last
 sequence number and a digest of the rebuilt row; then the table is read once and each row's digest
 compared. Only the first differing row of a table is replayed again to say what differs.

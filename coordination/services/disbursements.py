@@ -25,7 +25,7 @@ from coordination.domain.disbursement_workflow import (
 from coordination.domain.errors import InvalidInput
 from coordination.models import Disbursement
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.items import Store
 from coordination.services.problem_changes import check_units
 from coordination.services.settings import amount_cap

@@ -24,7 +24,7 @@ from coordination.domain.workdays import WorkCalendar
 from coordination.models import Filing
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView, light_conditions
+from coordination.services.issue_reads import EventView, light_conditions
 from coordination.services.items import Store, Subject
 from coordination.services.problem_changes import check_units
 from coordination.services.settings import filing_limit_days

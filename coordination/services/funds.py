@@ -29,7 +29,7 @@ from coordination.domain.labels import label
 from coordination.domain.notices import NoticeItem, ProblemBrief
 from coordination.models import Fund
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.items import Store, Subject
 from coordination.services.lookup import Names
 from coordination.services.problem_changes import check_units

@@ -46,7 +46,7 @@ from coordination.domain.notices import NoticeItem, ProblemBrief
 from coordination.domain.problem import Actor
 from coordination.models import Indicator, IndicatorValue
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.items import Store, Subject
 from coordination.services.problem_changes import check_units
 from coordination.services.snapshot import Directory, directory

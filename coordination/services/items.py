@@ -29,7 +29,7 @@ from coordination.domain.notices import NoticeItem, Recipients
 from coordination.domain.workflow import Workflow
 from coordination.models import AuditEvent
 from coordination.services.common import Caller
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.writer import EVENT, FactsAfter, Journal
 from coordination.uow import UnitOfWork
 

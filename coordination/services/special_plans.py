@@ -31,7 +31,7 @@ from coordination.domain.special_plan_workflow import (
 )
 from coordination.models import SpecialPlan
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.items import Store, Subject
 from coordination.services.lookup import special_plan_key
 from coordination.services.problem_changes import check_units

@@ -46,7 +46,7 @@ from coordination.domain.workdays import WorkCalendar
 from coordination.services import checkpoints
 from coordination.services.common import Caller, load_actor, require_role
 from coordination.services.driver import fetch
-from coordination.services.issues import light_expression
+from coordination.services.issue_reads import light_expression
 from coordination.services.settings import sweep_settings
 from coordination.services.snapshot import Directory, directory
 from coordination.services.task_sweep import plan_task_reminders

@@ -28,7 +28,7 @@ from coordination.domain.workdays import WorkCalendar
 from coordination.models import AuditEvent, Plan, Task
 from coordination.services.calendar import work_calendar
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView, light_conditions
+from coordination.services.issue_reads import EventView, light_conditions
 from coordination.services.plans import find_plan
 from coordination.services.problem_changes import check_units
 from coordination.services.snapshot import directory

@@ -23,7 +23,7 @@ from coordination.domain.lights import LightThresholds
 from coordination.domain.problem import Actor, Roster, authorize
 from coordination.domain.transitions import TRANSITIONS, Guard, Scope
 from coordination.models import AuditEvent, Problem
-from coordination.services import issues, projects
+from coordination.services import issue_reads, issues, projects
 from coordination.services.calendar import work_calendar
 from coordination.services.report_facts import instant
 from coordination.services.snapshot import Directory, directory
@@ -224,7 +224,7 @@ def todo(uow: UnitOfWork, *, handle: str, today: date, viewer: Viewer, size: int
         queue = _queue_of(actor, snapshot.rosters)
         if queue is not None:
             wanted.append((queue[0], queue[1], queue[2], None, queue[3]))
-        lit = issues.light_conditions(lights)
+        lit = issue_reads.light_conditions(lights)
         wanted.append(("red", "已超期（红灯）", "Overdue (red)", None, lit[Light.RED]))
         wanted.append(("yellow", "即将到期（黄灯）", "Due soon (yellow)", None, lit[Light.YELLOW]))
         scoped = [(k, zh, en, a, c if seen is None else and_(c, seen)) for k, zh, en, a, c in wanted]
@@ -282,8 +282,8 @@ def dashboard(uow: UnitOfWork, *, today: date, viewer: Viewer, weeks: int = 8, u
     Everything about problems is limited to what `viewer` sees; the projects' investment figures are
     the district's.
     """
-    lights = issues.count_lights(uow, today=today, viewer=viewer)
-    by_state = issues.count_problems(uow, viewer=viewer)
+    lights = issue_reads.count_lights(uow, today=today, viewer=viewer)
+    by_state = issue_reads.count_problems(uow, viewer=viewer)
     board = projects.board(uow, as_of=default_as_of(today))
     seen = viewer.condition()
     mine: tuple[ColumnElement[bool], ...] = () if seen is None else (seen,)
@@ -306,7 +306,7 @@ def dashboard(uow: UnitOfWork, *, today: date, viewer: Viewer, weeks: int = 8, u
                 (new if action == Action.RAISE.value else done)[index] += int(count)
         flows = [WeekFlow(days[i], new[i], done[i]) for i in range(weeks)]
 
-        lit = issues.light_conditions(LightThresholds.on(today, work_calendar(session)))
+        lit = issue_reads.light_conditions(LightThresholds.on(today, work_calendar(session)))
         red = func.sum(case((lit[Light.RED], 1), else_=0))
         yellow = func.sum(case((lit[Light.YELLOW], 1), else_=0))
         loads = session.exec(

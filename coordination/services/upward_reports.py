@@ -21,7 +21,7 @@ from coordination.domain.upward_report import WeeklyCounts, check_year, count_we
 from coordination.domain.upward_report_workflow import UPWARD_REPORT_WORKFLOW, UpwardReportAction, UpwardReportState
 from coordination.models import UpwardReport
 from coordination.services.common import Caller, load_actor
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.items import Store, Subject
 from coordination.services.problem_changes import check_units
 from coordination.services.snapshot import directory

@@ -18,7 +18,7 @@ from coordination.domain.enums import Action, Difficulty, Level, Light, State, p
 from coordination.domain.errors import NotFound
 from coordination.domain.problem import ActionInput
 from coordination.domain.workdays import ChosenDate
-from coordination.services import issues
+from coordination.services import issue_reads, issues
 from coordination.services.calendar import non_working_day_of
 from coordination.services.snapshot import directory
 from coordination.web import api_docs, api_reads
@@ -84,7 +84,7 @@ def list_problems(
     match, not just this page. Unknown filter values are 400."""
     if category is not None and category.strip():
         parsed(parse_category, category, f"未知问题类别 {category}", f"unknown category {category}")
-    filters = issues.ProblemFilter(
+    filters = issue_reads.ProblemFilter(
         state=choice(State, state, "状态", "state"),
         project=(project or "").strip() or None,
         unit=(unit or "").strip() or None,
@@ -92,8 +92,8 @@ def list_problems(
         category=(category or "").strip() or None,
         light=choice(Light, light, "亮灯", "light"),
         open_only=open_only, q=q, limit=limit, offset=offset)
-    page = issues.problem_page(identity.reader(), today=identity.caller.today, filters=filters,
-                               viewer=identity.viewer)
+    page = issue_reads.problem_page(identity.reader(), today=identity.caller.today, filters=filters,
+                                    viewer=identity.viewer)
     return JSONResponse({"items": [view.to_json() for view in page.items], "total": page.total})
 
 
@@ -103,8 +103,8 @@ def list_problems(
 def show_problem(identity: Me, problem_id: Annotated[str, Path(description="如 Q-2024-0042")]) -> JSONResponse:
     """One problem with its full timeline and `actions`, the action keys the caller may take on it now.
     The `ETag` header carries the version to send back in `If-Match`."""
-    detail = issues.show_problem(identity.reader(), problem_id=problem_id, today=identity.caller.today,
-                                 viewer=identity.viewer)
+    detail = issue_reads.show_problem(identity.reader(), problem_id=problem_id, today=identity.caller.today,
+                                      viewer=identity.viewer)
     return JSONResponse(detail.to_json(), headers={"ETag": etag(detail.problem.version)})
 
 

@@ -18,7 +18,7 @@ from coordination.domain.enums import Level
 from coordination.domain.errors import InvalidInput, NotFound
 from coordination.domain.meetings import MeetingKind, MeetingState
 from coordination.domain.periods import Cadence, last_complete, parse_period
-from coordination.services import access, issues, meetings, reports
+from coordination.services import access, issue_reads, meeting_reads, reports
 from coordination.web.api_common import Me, choice, errors, ok, parsed
 
 router = APIRouter()
@@ -46,15 +46,15 @@ def queue(
                       ] = None,
     level: Annotated[str | None, Query(description="层级 / level: L2–L5")] = None,
     unit: Annotated[str | None, Query(description="责任单位代码 / lead unit code")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数 / page size")] = issues.QUEUE_PAGE_SIZE,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数 / page size")] = issue_reads.QUEUE_PAGE_SIZE,
     offset: Annotated[int, Query(ge=0, description="跳过条数 / problems to skip")] = 0,
 ) -> JSONResponse:
     """Escalated open problems (L2 and above) the caller sees, most urgent first: `items` (the rows of
     `coord queue --json`), `total`, and the page."""
-    filters = issues.QueueFilter(leader=(leader or "").strip() or None, level=_level(level),
-                                 unit=(unit or "").strip() or None)
-    found = issues.escalation_queue(identity.reader(), today=identity.caller.today, filters=filters, limit=limit,
-                                    offset=offset, viewer=identity.viewer)
+    filters = issue_reads.QueueFilter(leader=(leader or "").strip() or None, level=_level(level),
+                                      unit=(unit or "").strip() or None)
+    found = issue_reads.escalation_queue(identity.reader(), today=identity.caller.today, filters=filters, limit=limit,
+                                         offset=offset, viewer=identity.viewer)
     return JSONResponse({"items": [view.to_json() for view in found.items], "total": found.total,
                          "limit": found.limit, "offset": found.offset, "page": found.page, "pages": found.pages})
 
@@ -64,8 +64,8 @@ def queue(
 def dashboard(identity: Me) -> JSONResponse:
     """Problems by state, today's lights, and the most urgent of the escalation queue, over what the
     caller sees."""
-    return JSONResponse(issues.overview(identity.reader(), today=identity.caller.today, viewer=identity.viewer,
-                                        queue_limit=DASHBOARD_QUEUE))
+    return JSONResponse(issue_reads.overview(identity.reader(), today=identity.caller.today, viewer=identity.viewer,
+                                             queue_limit=DASHBOARD_QUEUE))
 
 
 MEETINGS = "会议 / meetings"
@@ -81,7 +81,7 @@ def list_meetings(
 ) -> JSONResponse:
     """Coordination meetings as `coord meeting list --json` prints them (`items`), each agenda holding only
     the problems the caller sees."""
-    views = meetings.list_meetings(identity.reader(), today=identity.caller.today,
+    views = meeting_reads.list_meetings(identity.reader(), today=identity.caller.today,
                                    kind=choice(MeetingKind, kind, "会议类型", "meeting kind"),
                                    state=choice(MeetingState, state, "会议状态", "meeting state"), year=year,
                                    viewer=identity.viewer)
@@ -93,7 +93,7 @@ def list_meetings(
 def show_meeting(identity: Me, meeting_id: Annotated[str, Path(description="会议编号 / meeting id")]
                  ) -> JSONResponse:
     """One meeting as `coord meeting show --json` prints it."""
-    view = meetings.show_meeting(identity.reader(), meeting_id=meeting_id, today=identity.caller.today,
+    view = meeting_reads.show_meeting(identity.reader(), meeting_id=meeting_id, today=identity.caller.today,
                                  viewer=identity.viewer)
     return JSONResponse(view.to_json())
 

@@ -21,7 +21,7 @@ from coordination.domain.errors import InvalidInput, NotFound
 from coordination.domain.labels import bilingual, word
 from coordination.domain.problem import Actor
 from coordination.domain.workflow import Workflow
-from coordination.services.issues import EventView
+from coordination.services.issue_reads import EventView
 from coordination.services.snapshot import directory
 from coordination.web.auth import Identity
 

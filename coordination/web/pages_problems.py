@@ -13,7 +13,7 @@ from coordination.domain.errors import Conflict, CoordError, InvalidInput, NotFo
 from coordination.domain.problem import ActionInput
 from coordination.domain.transitions import PROBLEM_ACTIONS, TRANSITIONS
 from coordination.domain.workdays import ChosenDate
-from coordination.services import issues, todo
+from coordination.services import issue_reads, issues, todo
 from coordination.services.calendar import non_working_day_of
 from coordination.web.app import status_of
 from coordination.web.auth import Identity, check_csrf, page_identity
@@ -34,8 +34,8 @@ ACTION_FIELDS: dict[Action, tuple[str, ...]] = {
 PAGE_ACTIONS = frozenset(PROBLEM_ACTIONS)
 
 
-def _list_filters(state: str, light: str, unit: str, project: str, q: str, offset: int) -> issues.ProblemFilter:
-    return issues.ProblemFilter(
+def _list_filters(state: str, light: str, unit: str, project: str, q: str, offset: int) -> issue_reads.ProblemFilter:
+    return issue_reads.ProblemFilter(
         limit=LIST_PAGE_SIZE, offset=offset,
         state=None if state in ("", OPEN) else choice(State, state, "状态", "state"),
         open_only=state == OPEN,
@@ -54,8 +54,8 @@ def problem_list(
     keep = tuple((k, v) for k, v in (("state", state), ("light", light), ("unit", unit), ("project", project),
                                      ("q", q)) if v)
     filters = _list_filters(state, light, unit, project, q, (number - 1) * LIST_PAGE_SIZE)
-    found = issues.problem_page(identity.reader(), today=identity.caller.today, viewer=identity.viewer,
-                                filters=filters)
+    found = issue_reads.problem_page(identity.reader(), today=identity.caller.today, viewer=identity.viewer,
+                                     filters=filters)
     pager = Pager(number, LIST_PAGE_SIZE, found.total, "/problems", keep)
     return page(request, identity, "problems.html", {
         "items": found.items, "pager": pager,
@@ -110,8 +110,8 @@ def problem_page(request: Request, problem_id: str,
 def _detail(request: Request, identity: Identity, problem_id: str, *, error: CoordError | None = None,
             stale: bool = False, tried: Action | None = None, entered: dict[str, Any] | None = None,
             status_code: int = 200) -> HTMLResponse:
-    detail = issues.show_problem(identity.reader(), problem_id=problem_id.strip().upper(),
-                                 today=identity.caller.today, viewer=identity.viewer)
+    detail = issue_reads.show_problem(identity.reader(), problem_id=problem_id.strip().upper(),
+                                      today=identity.caller.today, viewer=identity.viewer)
     actions = detail.actions or []
     proposed = None
     if Action.ASSIGN in actions:  # the routing table's unit for the category, preselected

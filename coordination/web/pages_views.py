@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from coordination.domain.enums import Level, Role
 from coordination.domain.errors import InvalidInput, NotFound
 from coordination.domain.periods import Cadence, Period, last_complete, parse_period
-from coordination.services import issues, meetings, reports, todo
+from coordination.services import issue_reads, meeting_reads, reports, todo
 from coordination.web import charts
 from coordination.web.auth import Identity, lang_of, page_identity
 from coordination.web.pages_common import Pager, page, page_number
@@ -39,10 +39,10 @@ def queue(request: Request, identity: Annotated[Identity, Depends(page_identity)
             rung = Level.parse(level)
         except ValueError:
             raise InvalidInput(f"层级无效：{level}（应为 L1–L5）", f"invalid level {level} (L1–L5)") from None
-    size = issues.QUEUE_PAGE_SIZE
-    found = issues.escalation_queue(
+    size = issue_reads.QUEUE_PAGE_SIZE
+    found = issue_reads.escalation_queue(
         identity.reader(), today=identity.caller.today, viewer=identity.viewer,
-        filters=issues.QueueFilter(leader=leader.strip() or None, level=rung, unit=unit.strip() or None),
+        filters=issue_reads.QueueFilter(leader=leader.strip() or None, level=rung, unit=unit.strip() or None),
         limit=size, offset=(number - 1) * size)
     keep = tuple((k, v) for k, v in (("leader", leader), ("level", level), ("unit", unit)) if v)
     return page(request, identity, "queue.html", {
@@ -93,7 +93,7 @@ def meeting_list(request: Request, identity: Annotated[Identity, Depends(page_id
     chosen = int(year) if year else today.year
     # The service keeps the meetings and agenda items this person sees (their chair's, or those on
     # which a problem they see is discussed).
-    shown = meetings.list_meetings(identity.reader(), today=today, year=chosen, viewer=identity.viewer)
+    shown = meeting_reads.list_meetings(identity.reader(), today=today, year=chosen, viewer=identity.viewer)
     return page(request, identity, "meetings.html", {"meetings": shown, "year": chosen,
                                                      "this_year": today.year})
 
@@ -109,7 +109,7 @@ def minutes(meeting_id: str, identity: Annotated[Identity, Depends(page_identity
     """会议纪要 as a Word document (the items this person sees)."""
     from coordination.render.minutes import minutes_docx
 
-    view = meetings.show_meeting(identity.reader(), meeting_id=meeting_id, today=identity.caller.today,
+    view = meeting_reads.show_meeting(identity.reader(), meeting_id=meeting_id, today=identity.caller.today,
                                  viewer=identity.viewer)
     with tempfile.TemporaryDirectory(prefix="coord-minutes-") as folder:
         path = minutes_docx(view.to_json(), Path(folder) / "minutes.docx")

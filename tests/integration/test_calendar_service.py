@@ -12,7 +12,7 @@ from sqlalchemy import text
 from coordination.domain.enums import Action, Difficulty
 from coordination.domain.errors import InvalidInput, NotPermitted
 from coordination.domain.workdays import parse_date_list
-from coordination.services import audit, calendar, issues
+from coordination.services import audit, calendar, issue_reads
 
 # A plausible 2027 schedule: New Year 1–3 Jan; Spring Festival Sat 6 – Sat 13 Feb, Sunday 14 Feb worked.
 HOLIDAYS_2027 = parse_date_list("2027-01-01..2027-01-03, 2027-02-06..2027-02-13")
@@ -107,7 +107,7 @@ def test_each_recomputed_problem_gets_exactly_one_event_with_the_callers_origin(
     assert [tuple(r) for r in loads] == [(FLOW_ORIGIN, district.admin)]
     assert audit.verify_chains(district.uow()).ok
     for problem_id in year_end.values():
-        replayed, stored = issues.replayed(district.uow(), problem_id=problem_id)
+        replayed, stored = issue_reads.replayed(district.uow(), problem_id=problem_id)
         assert replayed == stored
 
 

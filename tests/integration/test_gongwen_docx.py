@@ -21,7 +21,7 @@ from coordination.domain.periods import Cadence
 from coordination.render import gongwen, report_word
 from coordination.render import report as render
 from coordination.render.minutes import minutes_docx
-from coordination.services import meetings, reports
+from coordination.services import meeting_reads, meetings, reports
 from tests.integration.test_meetings import MEETING_DAY, assign_decision, plan, waiting_at
 from tests.integration.test_report_lists import W25, in_hand_problems
 
@@ -202,7 +202,7 @@ def close_a_meeting(district: Any) -> dict[str, Any]:
         meetings.decide(district.uow(), caller=on_the_day, meeting_id=meeting.id, problem_id=problem,
                         decision=assign_decision(district))
     meetings.close_meeting(district.uow(), caller=on_the_day, meeting_id=meeting.id)
-    return meetings.show_meeting(district.uow(), meeting_id=meeting.id, today=MEETING_DAY).to_json()
+    return meeting_reads.show_meeting(district.uow(), meeting_id=meeting.id, today=MEETING_DAY).to_json()
 
 
 def test_minutes_name_each_unit_once_with_attendance_and_copies(district: Any, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from coordination.domain.enums import Action
 from coordination.domain.errors import InvalidInput, NotFound, NotPermitted
-from coordination.services import audit, issues, ledger
+from coordination.services import audit, issue_reads, ledger
 from coordination.services.ledger import ImportResult, LedgerInvalid
 
 Rows = list[dict[str, Any]]
@@ -202,7 +202,7 @@ def test_new_problems_are_raised_and_assigned_under_the_transition_tables_rules(
     power = district.problem_row("Q-2024-0003")
     assert power["state"] == "submitted" and power["raised_by"] == district.secretariat
     for problem_id in ["Q-2024-0002", "Q-2024-0003", "Q-2024-0004", first]:
-        rebuilt, stored = issues.replayed(district.uow(), problem_id=problem_id)
+        rebuilt, stored = issue_reads.replayed(district.uow(), problem_id=problem_id)
         assert rebuilt == stored
     events = district.events("Q-2024-0002")
     assert [(e["seq"], e["action"], e["from_state"], e["to_state"]) for e in events] == [
@@ -233,7 +233,7 @@ def test_a_submitted_problem_named_with_a_lead_unit_is_assigned_others_only_warn
     assert district.problem_row(handled) == before
     assert [(w.row, w.column, w.warning) for w in result.warnings] == [(3, "L", True), (3, "G", True)]
     assert "办理中" in result.warnings[0].zh and "已交办" in result.warnings[0].zh
-    rebuilt, stored = issues.replayed(district.uow(), problem_id=waiting)
+    rebuilt, stored = issue_reads.replayed(district.uow(), problem_id=waiting)
     assert rebuilt == stored
     assert audit.verify_chains(district.uow()).ok
 

@@ -26,7 +26,7 @@ from coordination.domain.enums import Action, Difficulty, Role, State
 from coordination.domain.errors import CoordError
 from coordination.domain.problem import ActionInput
 from coordination.domain.transitions import PROBLEM_ACTIONS, TRANSITIONS
-from coordination.services import audit, calendar, issues
+from coordination.services import audit, calendar, issue_reads, issues
 from coordination.services.common import Caller
 from coordination.uow import UnitOfWork
 from tests.attacker import unguarded
@@ -173,7 +173,7 @@ class ProblemLives(RuleBasedStateMachine):
     @invariant()
     def replay_rebuilds_every_row(self) -> None:
         for problem_id in self.ids:
-            replayed, stored = issues.replayed(self.uow(), problem_id=problem_id)
+            replayed, stored = issue_reads.replayed(self.uow(), problem_id=problem_id)
             assert replayed == stored, problem_id
 
     @invariant()

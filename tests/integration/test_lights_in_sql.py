@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from coordination.domain.enums import Action, Light
-from coordination.services import issues
+from coordination.services import issue_reads
 
 TODAY = date(2024, 6, 3)  # the fixture's Monday
 
@@ -21,13 +21,14 @@ def test_sql_lights_match_the_rule_on_every_problem(district: Any) -> None:
     later = TODAY + timedelta(days=9)  # a week on: some deadlines have passed
 
     for day in (TODAY, later):
-        views = issues.list_problems(district.uow(), today=day)
+        views = issue_reads.list_problems(district.uow(), today=day)
         by_rule = {light.value: sum(1 for v in views if v.light is light) for light in Light}
-        assert issues.count_lights(district.uow(), today=day) == by_rule
+        assert issue_reads.count_lights(district.uow(), today=day) == by_rule
         for light in Light:
-            filtered = issues.list_problems(district.uow(), today=day, filters=issues.ProblemFilter(light=light))
+            filtered = issue_reads.list_problems(district.uow(), today=day,
+                                                 filters=issue_reads.ProblemFilter(light=light))
             assert sorted(v.id for v in filtered) == sorted(v.id for v in views if v.light is light)
-    assert sum(issues.count_lights(district.uow(), today=later).values()) == 6
-    assert unassigned not in {v.id for v in issues.list_problems(
-        district.uow(), today=later, filters=issues.ProblemFilter(light=Light.GREEN))}
-    assert issues.count_lights(district.uow(), today=later)["red"] >= 1
+    assert sum(issue_reads.count_lights(district.uow(), today=later).values()) == 6
+    assert unassigned not in {v.id for v in issue_reads.list_problems(
+        district.uow(), today=later, filters=issue_reads.ProblemFilter(light=Light.GREEN))}
+    assert issue_reads.count_lights(district.uow(), today=later)["red"] >= 1

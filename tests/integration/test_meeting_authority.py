@@ -14,7 +14,7 @@ import pytest
 from coordination.domain.enums import Action, ProjectLevel, Role, State
 from coordination.domain.errors import Conflict, NotPermitted
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
-from coordination.services import directory, issues, meetings
+from coordination.services import directory, issues, meeting_reads, meetings
 
 MEETING_DAY = date(2024, 6, 3)  # the district's today: a meeting opens on its date
 DUE = date(2024, 6, 28)
@@ -69,12 +69,12 @@ def close(d: Any, meeting_id: str, by: str) -> Any:
 
 
 def agenda_of(d: Any, meeting_id: str) -> list[str]:
-    view = meetings.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY)
+    view = meeting_reads.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY)
     return [item.problem["id"] for item in view.agenda]
 
 
 def still_open(d: Any, meeting_id: str) -> bool:
-    return meetings.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY).state.value == "open"
+    return meeting_reads.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY).state.value == "open"
 
 
 # ---- a leader's 会办 holds only the chair's linked projects -----------------------------------
@@ -138,7 +138,7 @@ def test_a_unit_head_chairing_the_task_force_cannot_explain_another_units_proble
         decide(d, meeting_id, others, Outcome.EXPLAIN, by=d.unit_head)
     assert d.unit_head in refused.value.zh and "解释办结" in refused.value.zh
     assert d.audit_count() == before
-    assert meetings.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY).agenda[0].decision is None
+    assert meeting_reads.show_meeting(d.uow(), meeting_id=meeting_id, today=MEETING_DAY).agenda[0].decision is None
     assert d.problem_row(others)["state"] == State.ON_AGENDA.value
 
 

@@ -14,7 +14,7 @@ from coordination.domain.errors import Conflict, InvalidInput, NotFound, NotPerm
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
 from coordination.domain.periods import Cadence, parse_period
 from coordination.models import Meeting, Sequence
-from coordination.services import issues, meetings, reports
+from coordination.services import issue_reads, meeting_reads, meetings, reports
 from coordination.services.audit import verify_chains
 
 MEETING_DAY = date(2024, 6, 3)  # held today (the district's clock): a meeting opens on its date
@@ -83,7 +83,7 @@ def test_full_meeting_cycle_applies_each_decision_with_its_audit_event(district:
     assert last["action"] == Action.DECIDE.value and last["origin"] == f"meeting:{meeting.id}"
     assert '"meeting":"' + meeting.id + '"' in last["payload"]
     for pid in (first, second, third):
-        rebuilt, stored = issues.replayed(district.uow(), problem_id=pid)
+        rebuilt, stored = issue_reads.replayed(district.uow(), problem_id=pid)
         assert rebuilt == stored
     assert verify_chains(district.uow()).ok
 
@@ -105,7 +105,7 @@ def test_decision_on_a_problem_withdrawn_meanwhile_is_refused_at_close_and_nothi
     assert withdrawn in refused.value.zh and "已撤销" in refused.value.zh
     assert district.audit_count() == before
     assert district.problem_row(kept)["state"] == State.ON_AGENDA.value
-    assert meetings.show_meeting(district.uow(), meeting_id=meeting.id, today=MEETING_DAY).state.value == "open"
+    assert meeting_reads.show_meeting(district.uow(), meeting_id=meeting.id, today=MEETING_DAY).state.value == "open"
 
 
 def test_closing_twice_is_a_conflict(district: Any) -> None:
@@ -184,12 +184,12 @@ def test_meeting_counts_by_kind_and_chair(district: Any) -> None:
         meetings.close_meeting(district.uow(), caller=caller, meeting_id=meeting.id)
     plan(district)  # planned, not held: not counted
 
-    counts = meetings.meeting_counts(district.uow(), start=date(2024, 1, 1), end=date(2024, 12, 31))
+    counts = meeting_reads.meeting_counts(district.uow(), start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert counts.by_kind == {"task-force": 1, "leader": 1, "principal": 1}
     assert counts.district_leader_meetings == 2 and counts.unit_head_meetings == 1
     assert counts.by_chair[district.leader] == {"leader": 1}
     assert counts.decisions == 3
-    none = meetings.meeting_counts(district.uow(), start=date(2023, 1, 1), end=date(2023, 12, 31))
+    none = meeting_reads.meeting_counts(district.uow(), start=date(2023, 1, 1), end=date(2023, 12, 31))
     assert none.by_kind == {} and none.decisions == 0
 
 
@@ -212,7 +212,7 @@ def test_each_kind_of_minutes_is_its_own_series_named_in_its_number(district: An
 
     assert [m.number for m in (task_force, leader, principal, second)] == [
         "专班会商纪要〔2024〕1号", "会办纪要〔2024〕1号", "专题会议纪要〔2024〕1号", "专班会商纪要〔2024〕2号"]
-    shown = meetings.show_meeting(district.uow(), meeting_id=leader.id, today=MEETING_DAY).to_json()
+    shown = meeting_reads.show_meeting(district.uow(), meeting_id=leader.id, today=MEETING_DAY).to_json()
     assert shown["minutes_number"] == "会办纪要〔2024〕1号"
     week = reports.build(district.uow(), cadence=Cadence.WEEKLY, period=parse_period(Cadence.WEEKLY, "2024-W23"),
                          now=datetime(2024, 6, 10, 2, tzinfo=UTC)).to_json()

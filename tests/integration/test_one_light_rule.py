@@ -16,7 +16,7 @@ from coordination.config import DISTRICT_TZ
 from coordination.domain.enums import FINISHED_STATES, Action, Light, State
 from coordination.domain.periods import Cadence, Period, period_containing
 from coordination.domain.workdays import WorkCalendar
-from coordination.services import issues, reports, sweep
+from coordination.services import issue_reads, reports, sweep
 from coordination.services.calendar import package_schedules
 
 CALENDAR = WorkCalendar(package_schedules())
@@ -99,10 +99,11 @@ def test_a_problem_due_on_saturday_is_yellow_on_tuesday_in_every_read_path(distr
     today = date(2024, 6, 4)
     pid = assigned(district, date(2024, 6, 8), "周六到期的问题")
 
-    assert issues.show_problem(district.uow(), problem_id=pid, today=today).problem.light is Light.YELLOW
-    yellow = issues.list_problems(district.uow(), today=today, filters=issues.ProblemFilter(light=Light.YELLOW))
+    assert issue_reads.show_problem(district.uow(), problem_id=pid, today=today).problem.light is Light.YELLOW
+    yellow = issue_reads.list_problems(district.uow(), today=today,
+                                       filters=issue_reads.ProblemFilter(light=Light.YELLOW))
     assert [v.id for v in yellow] == [pid]
-    assert issues.count_lights(district.uow(), today=today) == {"green": 0, "yellow": 1, "red": 0}
+    assert issue_reads.count_lights(district.uow(), today=today) == {"green": 0, "yellow": 1, "red": 0}
     sweep.sweep(district.uow(), caller=district.caller(district.system, moment(today, 7)))
     assert stored_lights(district)[pid] == Light.YELLOW.value
 
@@ -129,24 +130,24 @@ def test_every_read_path_shows_one_light_per_problem_on_every_day(district: Any)
         seen_lights |= set(expected.values())
         where = f"on {today}"
 
-        shown = {pid: issues.show_problem(district.uow(), problem_id=pid, today=today).problem.light
+        shown = {pid: issue_reads.show_problem(district.uow(), problem_id=pid, today=today).problem.light
                  for pid in states}
         assert shown == expected, where
 
-        listed = {view.id: view.light for view in issues.list_problems(district.uow(), today=today)}
+        listed = {view.id: view.light for view in issue_reads.list_problems(district.uow(), today=today)}
         assert listed == expected, where
 
         filtered: dict[str, list[Light]] = {}
         for light in Light:
-            for view in issues.list_problems(district.uow(), today=today,
-                                             filters=issues.ProblemFilter(light=light)):
+            for view in issue_reads.list_problems(district.uow(), today=today,
+                                                  filters=issue_reads.ProblemFilter(light=light)):
                 filtered.setdefault(view.id, []).append(light)
         assert filtered == {pid: [light] for pid, light in expected.items() if light is not None}, where
 
         tally = {light.value: sum(1 for x in expected.values() if x is light) for light in Light}
-        assert issues.count_lights(district.uow(), today=today) == tally, where
+        assert issue_reads.count_lights(district.uow(), today=today) == tally, where
 
-        queued = issues.escalation_queue(district.uow(), today=today, limit=None).items
+        queued = issue_reads.escalation_queue(district.uow(), today=today, limit=None).items
         assert {view.id: view.light for view in queued} == {view.id: expected[view.id] for view in queued}, where
         escalated |= {view.id for view in queued}
 

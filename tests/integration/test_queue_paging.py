@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from coordination.domain.enums import Action, Difficulty, Level
 from coordination.domain.errors import InvalidInput
-from coordination.services import issues
+from coordination.services import issue_reads
 
 TODAY = date(2024, 6, 3)  # the fixture's Monday
 
@@ -43,16 +43,17 @@ def queue(district: Any) -> dict[str, str]:
 def test_the_queue_puts_problems_with_the_earliest_due_date_and_higher_level_first(
     district: Any, queue: dict[str, str]
 ) -> None:
-    page = issues.escalation_queue(district.uow(), today=TODAY)
+    page = issue_reads.escalation_queue(district.uow(), today=TODAY)
     names = {pid: name for name, pid in queue.items()}
     assert [names[v.id] for v in page.items] == ["soon-l3", "soon-l2", "mid-l3", "late-l2", "no-due-l3"]
-    assert page.items == sorted(page.items, key=issues.urgency_key)  # the SQL order is the Python order
+    assert page.items == sorted(page.items, key=issue_reads.urgency_key)  # the SQL order is the Python order
     assert (page.total, page.page, page.pages) == (5, 1, 1)
 
 
 def test_pages_split_the_queue_without_gaps_or_overlaps(district: Any, queue: dict[str, str]) -> None:
-    whole = [v.id for v in issues.escalation_queue(district.uow(), today=TODAY, limit=None).items]
-    pages = [issues.escalation_queue(district.uow(), today=TODAY, limit=2, offset=offset) for offset in (0, 2, 4, 6)]
+    whole = [v.id for v in issue_reads.escalation_queue(district.uow(), today=TODAY, limit=None).items]
+    pages = [issue_reads.escalation_queue(district.uow(), today=TODAY, limit=2, offset=offset)
+             for offset in (0, 2, 4, 6)]
     assert [v.id for p in pages for v in p.items] == whole
     assert [len(p.items) for p in pages] == [2, 2, 1, 0]
     assert {p.total for p in pages} == {5}
@@ -60,18 +61,19 @@ def test_pages_split_the_queue_without_gaps_or_overlaps(district: Any, queue: di
 
 
 def test_a_leaders_queue_counts_only_their_l3_problems(district: Any, queue: dict[str, str]) -> None:
-    page = issues.escalation_queue(district.uow(), today=TODAY, limit=1,
-                                   filters=issues.QueueFilter(leader=district.leader))
+    page = issue_reads.escalation_queue(district.uow(), today=TODAY, limit=1,
+                                        filters=issue_reads.QueueFilter(leader=district.leader))
     assert [v.id for v in page.items] == [queue["soon-l3"]]
     assert page.total == 3
-    other = issues.escalation_queue(district.uow(), today=TODAY, filters=issues.QueueFilter(leader="nobody"))
+    other = issue_reads.escalation_queue(district.uow(), today=TODAY, filters=issue_reads.QueueFilter(leader="nobody"))
     assert (other.items, other.total) == ([], 0)
-    by_level = issues.escalation_queue(district.uow(), today=TODAY, filters=issues.QueueFilter(level=Level.L2))
+    by_level = issue_reads.escalation_queue(district.uow(), today=TODAY,
+                                            filters=issue_reads.QueueFilter(level=Level.L2))
     assert {v.id for v in by_level.items} == {queue["late-l2"], queue["soon-l2"]}
 
 
 def test_a_page_size_below_one_or_a_negative_offset_is_refused(district: Any) -> None:
     with pytest.raises(InvalidInput):
-        issues.escalation_queue(district.uow(), today=TODAY, limit=0)
+        issue_reads.escalation_queue(district.uow(), today=TODAY, limit=0)
     with pytest.raises(InvalidInput):
-        issues.escalation_queue(district.uow(), today=TODAY, offset=-1)
+        issue_reads.escalation_queue(district.uow(), today=TODAY, offset=-1)

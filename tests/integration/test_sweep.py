@@ -17,7 +17,7 @@ from sqlalchemy import text
 from coordination.config import DISTRICT_TZ
 from coordination.domain.enums import Action, Difficulty, Light, State
 from coordination.domain.errors import NotPermitted
-from coordination.services import audit, issues, sweep
+from coordination.services import audit, issue_reads, sweep
 from coordination.services.sweep import SweepResult
 
 ORIGIN = "flow-run:test-sweep"
@@ -240,7 +240,7 @@ def test_sweep_events_replay_to_the_row_carry_their_origin_and_keep_every_chain_
         run_sweep(district, day)
 
     for problem_id in ids:
-        rebuilt, stored = issues.replayed(district.uow(), problem_id=problem_id)
+        rebuilt, stored = issue_reads.replayed(district.uow(), problem_id=problem_id)
         assert rebuilt == stored
         assert all(e["origin"] == ORIGIN and e["actor"] == "system" for e in sweep_events(district, problem_id))
         assert sweep_events(district, problem_id)
@@ -330,5 +330,5 @@ def test_a_resolution_waiting_more_than_two_working_days_is_chased_then_every_tw
     messages = [m for m in outbox(district) if m["kind"] == "verification"]
     assert len(messages) == 2 and "李专员" in messages[0]["body"] and "王秘书（重点办）" in messages[0]["body"]
     assert district.problem_row(problem_id)["state"] == State.RESOLUTION_SUBMITTED.value
-    assert issues.replayed(district.uow(), problem_id=problem_id)[0] == issues.replayed(
+    assert issue_reads.replayed(district.uow(), problem_id=problem_id)[0] == issue_reads.replayed(
         district.uow(), problem_id=problem_id)[1]

@@ -27,7 +27,7 @@ import pytest
 from coordination.domain.enums import Action, Difficulty, Role, State
 from coordination.domain.errors import Conflict, InvalidInput, NotPermitted
 from coordination.domain.transitions import PROBLEM_ACTIONS, TRANSITIONS
-from coordination.services import audit, directory, issues
+from coordination.services import audit, directory, issue_reads
 
 # Every action on an existing problem; meeting-only ones (a meeting's decision) are refused by act().
 TABLE_ACTIONS = [a for a in TRANSITIONS if a is not Action.RAISE]
@@ -181,7 +181,7 @@ def test_transition_table_cell(
             event = d.events(problem_id)[-1]
             assert (event["action"], event["from_state"], event["to_state"], event["actor"], event["seq"]) == (
                 action.value, state.value, target.value, handle, after_row["version"])
-            replayed, stored = issues.replayed(d.uow(), problem_id=problem_id)
+            replayed, stored = issue_reads.replayed(d.uow(), problem_id=problem_id)
             assert replayed == stored
         else:
             error = ERRORS[outcome]

@@ -15,7 +15,7 @@ from coordination.domain.enums import Action, ProjectLevel, Role
 from coordination.domain.errors import NotFound
 from coordination.domain.meetings import MeetingKind
 from coordination.domain.periods import Cadence, parse_period
-from coordination.services import directory, issues, meetings, reports, settings
+from coordination.services import directory, issue_reads, issues, meeting_reads, meetings, reports, settings
 from coordination.services.visibility import Viewer, viewer_of
 
 OTHER_PROJECT = "XQ-2024-011"
@@ -45,7 +45,7 @@ def two_projects(d: Any) -> dict[str, str]:
 
 def seen(d: Any, handle: str) -> set[str]:
     viewer = viewer_of_handle(d, handle)
-    return {v.id for v in issues.list_problems(d.uow(), today=d.now.date(), viewer=viewer)}
+    return {v.id for v in issue_reads.list_problems(d.uow(), today=d.now.date(), viewer=viewer)}
 
 
 def viewer_of_handle(d: Any, handle: str) -> Viewer:
@@ -74,13 +74,13 @@ def test_a_problem_out_of_sight_is_not_found_for_reading_and_acting(district: An
     ids = two_projects(d)
     outsider = viewer_of_handle(d, d.other_handler)
     with pytest.raises(NotFound):
-        issues.show_problem(d.uow(), problem_id=ids["land"], today=d.now.date(), viewer=outsider)
+        issue_reads.show_problem(d.uow(), problem_id=ids["land"], today=d.now.date(), viewer=outsider)
     with pytest.raises(NotFound):
-        issues.history(d.uow(), problem_id=ids["land"], viewer=outsider)
+        issue_reads.history(d.uow(), problem_id=ids["land"], viewer=outsider)
     with pytest.raises(NotFound):
         issues.act(d.uow(), caller=d.caller(d.other_handler), problem_id=ids["land"], action=Action.PROGRESS,
                    viewer=outsider)
-    detail = issues.show_problem(d.uow(), problem_id=ids["permit"], today=d.now.date(), viewer=outsider)
+    detail = issue_reads.show_problem(d.uow(), problem_id=ids["permit"], today=d.now.date(), viewer=outsider)
     assert detail.actions is not None and Action.ACKNOWLEDGE in detail.actions
 
 
@@ -90,10 +90,10 @@ def test_queue_lights_and_counts_are_scoped(district: Any) -> None:
     today = d.now.date()
     for handle, expected in ((d.leader, [ids["land"]]), ("liu_fuquzhang", []), (d.other_handler, []),
                              (d.secretariat, [ids["land"]])):
-        page = issues.escalation_queue(d.uow(), today=today, viewer=viewer_of_handle(d, handle))
+        page = issue_reads.escalation_queue(d.uow(), today=today, viewer=viewer_of_handle(d, handle))
         assert [v.id for v in page.items] == expected and page.total == len(expected), handle
-    assert sum(issues.count_lights(d.uow(), today=today, viewer=viewer_of_handle(d, "wu_zhuanyuan")).values()) == 1
-    assert sum(issues.count_problems(d.uow(), viewer=viewer_of_handle(d, d.handler)).values()) == 2
+    assert sum(issue_reads.count_lights(d.uow(), today=today, viewer=viewer_of_handle(d, "wu_zhuanyuan")).values()) == 1
+    assert sum(issue_reads.count_problems(d.uow(), viewer=viewer_of_handle(d, d.handler)).values()) == 2
 
 
 def test_meetings_show_only_what_the_viewer_may_see(district: Any) -> None:
@@ -103,11 +103,12 @@ def test_meetings_show_only_what_the_viewer_may_see(district: Any) -> None:
                                     held_on=date(2024, 6, 5), chair=d.leader)
     assert [item.problem["id"] for item in meeting.agenda] == [ids["land"]]
     today = d.now.date()
-    assert [m.id for m in meetings.list_meetings(d.uow(), today=today, viewer=viewer_of_handle(d, d.handler))] \
+    assert [m.id for m in meeting_reads.list_meetings(d.uow(), today=today, viewer=viewer_of_handle(d, d.handler))] \
         == [meeting.id]
-    assert meetings.list_meetings(d.uow(), today=today, viewer=viewer_of_handle(d, d.other_handler)) == []
+    assert meeting_reads.list_meetings(d.uow(), today=today, viewer=viewer_of_handle(d, d.other_handler)) == []
     with pytest.raises(NotFound):
-        meetings.show_meeting(d.uow(), meeting_id=meeting.id, today=today, viewer=viewer_of_handle(d, "wu_zhuanyuan"))
+        meeting_reads.show_meeting(d.uow(), meeting_id=meeting.id, today=today,
+                                   viewer=viewer_of_handle(d, "wu_zhuanyuan"))
 
 
 def test_reports_count_the_problems_the_viewer_sees(district: Any) -> None:

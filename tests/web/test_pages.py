@@ -25,7 +25,7 @@ from coordination.domain.errors import NotFound
 from coordination.domain.investment import YearMonth
 from coordination.domain.labels import label
 from coordination.domain.meetings import DecisionInput, MeetingKind, Outcome
-from coordination.services import access, directory, issues, meetings, projects, todo
+from coordination.services import access, directory, issue_reads, meetings, projects, todo
 from coordination.services.visibility import Viewer, viewer_of
 from tests.web.conftest import WebDistrict
 
@@ -85,8 +85,8 @@ def viewer(d: Any, handle: str) -> Viewer:
 
 def offered(d: Any, problem_id: str, handle: str) -> list[Action]:
     """What the service says this person may do now (ProblemDetail.actions)."""
-    detail = issues.show_problem(d.uow(), problem_id=problem_id, today=d.caller(handle).today,
-                                 viewer=viewer(d, handle))
+    detail = issue_reads.show_problem(d.uow(), problem_id=problem_id, today=d.caller(handle).today,
+                                      viewer=viewer(d, handle))
     return list(detail.actions or [])
 
 
